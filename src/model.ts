@@ -1,0 +1,66 @@
+/**
+ * The course's model: 784 inputs → Dense(128, relu) → Dense(10, softmax),
+ * compiled with Adam (learning rate 0.001), sparse categorical
+ * cross-entropy and accuracy. Built by a function so tests can inspect it
+ * without training; a seed fixes the initial weights.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+export interface ModelOptions {
+  /** Seed for the weight initializers; the same seed gives the same start. */
+  seed?: number;
+  inputs?: number;
+  hidden?: number;
+  classes?: number;
+  learningRate?: number;
+}
+
+export const DEFAULT_SEED = 42;
+
+export function createModel(options: ModelOptions = {}): tf.Sequential {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const inputs = options.inputs ?? 784;
+  const model = tf.sequential({ name: 'mnist_mlp' });
+  model.add(tf.layers.dense({
+    name: 'hidden',
+    inputShape: [inputs],
+    units: options.hidden ?? 128,
+    activation: 'relu',
+    kernelInitializer: tf.initializers.glorotUniform({ seed }),
+  }));
+  model.add(tf.layers.dense({
+    name: 'output',
+    units: options.classes ?? 10,
+    activation: 'softmax',
+    // A different seed per layer: the same seed would start both kernels
+    // from the same random stream.
+    kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+  }));
+  model.compile({
+    optimizer: tf.train.adam(options.learningRate ?? 0.001),
+    loss: 'sparseCategoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
+  return model;
+}
+
+/** The Keras-style summary as text (tfjs prints it; this captures it). */
+export function modelSummary(model: tf.LayersModel): string {
+  const lines: string[] = [];
+  model.summary(undefined, undefined, (line: string) => lines.push(line));
+  return lines.join('\n');
+}
+
+/** Parameters per layer, with how each count comes about (inputs·units + units). */
+export function parameterBreakdown(model: tf.LayersModel): { layer: string; shape: string; params: number; formula: string }[] {
+  return model.layers.map((layer) => {
+    const [kernel, bias] = layer.getWeights();
+    const [fanIn, units] = kernel.shape;
+    return {
+      layer: layer.name,
+      shape: `${fanIn} → ${units}`,
+      params: layer.countParams(),
+      formula: `${fanIn}·${units} + ${bias.shape[0]} = ${fanIn * units + bias.shape[0]}`,
+    };
+  });
+}

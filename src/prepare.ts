@@ -1,0 +1,81 @@
+/**
+ * The course's preparation step: pixels 0–255 become float32 values in
+ * [0, 1] (divided by 255), each 28×28 image is flattened to 784 inputs, and
+ * a share of the training images can be held back for validation. Works on
+ * typed arrays; `toTensors` is the one place they become tensors.
+ */
+import * as tf from '@tensorflow/tfjs';
+
+/** Images as flat rows of pixels, with their labels. */
+export interface Samples {
+  /** `count × features` values, row after row. */
+  x: Float32Array;
+  /** One label 0–9 per row. */
+  y: Uint8Array;
+  count: number;
+  /** Values per row: 784 for a flattened 28×28 image. */
+  features: number;
+}
+
+/** Labelled images as they come from the data layer. */
+export interface LabelledImages {
+  images: Uint8Array;
+  labels: Uint8Array;
+  count: number;
+  rows: number;
+  cols: number;
+}
+
+/** Divides every pixel by 255, giving float32 values in [0, 1]. */
+export function normalizePixels(pixels: Uint8Array): Float32Array {
+  const out = new Float32Array(pixels.length);
+  for (let i = 0; i < pixels.length; i++) out[i] = pixels[i] / 255;
+  return out;
+}
+
+/**
+ * Flattens each image to `rows × cols` inputs, normalized to [0, 1] unless
+ * `normalize` is false (the course's question 1 trains on raw pixels to
+ * show why it matters). `limit` keeps only the first N images.
+ */
+export function prepareSamples(set: LabelledImages, options: { normalize?: boolean; limit?: number } = {}): Samples {
+  const features = set.rows * set.cols;
+  const count = Math.min(set.count, options.limit ?? set.count);
+  if (!Number.isInteger(count) || count < 1) {
+    throw new Error(`Expected a positive whole number of samples to keep, got ${options.limit}.`);
+  }
+  const pixels = set.images.subarray(0, count * features);
+  const x = options.normalize === false ? Float32Array.from(pixels) : normalizePixels(pixels);
+  return { x, y: set.labels.slice(0, count), count, features };
+}
+
+/**
+ * Holds back the last `fraction` of the samples for validation, as Keras'
+ * `validation_split` does (no shuffling, so the split is reproducible).
+ */
+export function splitValidation(samples: Samples, fraction: number): { train: Samples; validation: Samples } {
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new Error(`Expected a validation fraction between 0 and 1 (e.g. 0.1), got ${fraction}.`);
+  }
+  const validationCount = Math.round(samples.count * fraction);
+  const trainCount = samples.count - validationCount;
+  if (validationCount < 1 || trainCount < 1) {
+    throw new Error(`A validation fraction of ${fraction} leaves ${trainCount} training and ${validationCount} ` +
+      `validation samples out of ${samples.count}; both need at least one.`);
+  }
+  const cut = trainCount * samples.features;
+  return {
+    train: { x: samples.x.subarray(0, cut), y: samples.y.subarray(0, trainCount), count: trainCount, features: samples.features },
+    validation: {
+      x: samples.x.subarray(cut), y: samples.y.subarray(trainCount), count: validationCount, features: samples.features,
+    },
+  };
+}
+
+/** The samples as tensors: x of shape (count, features), y as int32 labels. Dispose both when done. */
+export function toTensors(samples: Samples): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  return {
+    x: tf.tensor2d(samples.x, [samples.count, samples.features], 'float32'),
+    y: tf.tensor1d(Int32Array.from(samples.y), 'int32'),
+  };
+}

@@ -1,0 +1,206 @@
+/**
+ * Training, as Keras' `model.fit` does it: epochs of shuffled mini-batches
+ * (32 by default), Adam steps on the compiled optimizer, and a History of
+ * loss and accuracy (and their validation twins) per epoch.
+ *
+ * Why not tfjs' own `fit`: it reads the loss back from the backend after
+ * every batch and builds each batch through several tensor copies, which on
+ * the wasm backend costs more than the arithmetic. This loop keeps the
+ * running sums on the backend and reads them only for progress reports.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Samples } from './prepare';
+import { seededRandom, shuffledIndices } from './random';
+import { countCorrect, meanCrossEntropyFromLogits, crossEntropyFromProbabilities } from './loss';
+import { evaluate } from './evaluate';
+import { DEFAULT_SEED } from './model';
+
+export interface EpochLogs {
+  loss: number;
+  accuracy: number;
+  val_loss?: number;
+  val_accuracy?: number;
+}
+
+/** Keras' History: per-epoch metrics, named as Keras names them. */
+export interface History {
+  epoch: number[];
+  history: {
+    loss: number[];
+    accuracy: number[];
+    val_loss?: number[];
+    val_accuracy?: number[];
+  };
+  /** Wall-clock seconds each epoch took, validation included. */
+  secondsPerEpoch: number[];
+}
+
+export interface BatchProgress {
+  /** 0-based epoch. */
+  epoch: number;
+  epochs: number;
+  /** Batches done in this epoch. */
+  batch: number;
+  batches: number;
+  /** Running means over this epoch so far. */
+  loss: number;
+  accuracy: number;
+  /** Seconds since this epoch began. */
+  elapsed: number;
+}
+
+export interface TrainingCallbacks {
+  onTrainBegin?: (info: { epochs: number; batches: number; samples: number }) => void | Promise<void>;
+  /** Called every `progressInterval` ms and at the end of each epoch. */
+  onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
+  onEpochEnd?: (epoch: number, logs: EpochLogs, history: History) => void | Promise<void>;
+  onTrainEnd?: (history: History) => void | Promise<void>;
+}
+
+export interface FitOptions {
+  epochs?: number;
+  batchSize?: number;
+  /** Seed for the order of the samples in each epoch. */
+  seed?: number;
+  /** Samples to evaluate after each epoch (val_loss, val_accuracy). */
+  validationData?: Samples;
+  callbacks?: TrainingCallbacks | TrainingCallbacks[];
+  /** Milliseconds between progress reports; each report reads back two numbers. */
+  progressInterval?: number;
+}
+
+/**
+ * The forward pass split before the final softmax, so the loss can work on
+ * logits. Applies where the last layer is a Dense layer with softmax (the
+ * course's model, and the extension models); other models train on their
+ * probabilities.
+ */
+function forwardForTraining(model: tf.LayersModel): (x: tf.Tensor) => { scores: tf.Tensor2D; logits: boolean } {
+  const layers = model.layers;
+  const last = layers[layers.length - 1];
+  const config = last.getConfig();
+  const softmaxHead = last.getClassName() === 'Dense' && config.activation === 'softmax' && config.useBias === true;
+  if (!softmaxHead) {
+    return (x) => ({ scores: model.apply(x, { training: true }) as tf.Tensor2D, logits: false });
+  }
+  const body = layers.slice(0, -1);
+  return (x) => {
+    let h = x;
+    for (const layer of body) h = layer.apply(h, { training: true }) as tf.Tensor;
+    const [kernel, bias] = last.getWeights();
+    return { scores: tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D, logits: true };
+  };
+}
+
+function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
+  const expected = model.inputs[0].shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  if (samples.features !== expected) {
+    throw new Error(`The model expects ${expected} values per image but the samples have ${samples.features}. ` +
+      'Flatten and normalize the images with prepareSamples() first.');
+  }
+  if (samples.x.length !== samples.count * samples.features || samples.y.length !== samples.count) {
+    throw new Error(`Samples are inconsistent: ${samples.count} samples need ${samples.count * samples.features} ` +
+      `pixel values and ${samples.count} labels, found ${samples.x.length} and ${samples.y.length}.`);
+  }
+  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`Expected epochs to be a whole number ≥ 1, got ${epochs}.`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) {
+    throw new Error(`Expected a batch size that is a whole number ≥ 1, got ${batchSize}.`);
+  }
+}
+
+/** Trains `model` (compiled, e.g. by createModel) on `samples`; returns its History. */
+export async function fit(model: tf.LayersModel, samples: Samples, options: FitOptions = {}): Promise<History> {
+  const epochs = options.epochs ?? 5;
+  const batchSize = options.batchSize ?? 32;
+  validateFitInput(model, samples, epochs, batchSize);
+  const optimizer = model.optimizer;
+  if (optimizer === undefined || optimizer === null) {
+    throw new Error('The model has no optimizer: compile it first (createModel() does).');
+  }
+  const callbacks = options.callbacks === undefined ? [] : ([] as TrainingCallbacks[]).concat(options.callbacks);
+  const progressInterval = options.progressInterval ?? 250;
+  const random = seededRandom(options.seed ?? DEFAULT_SEED);
+  const forward = forwardForTraining(model);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const { features } = samples;
+  const batches = Math.ceil(samples.count / batchSize);
+  const xBuffer = new Float32Array(batchSize * features);
+  const yBuffer = new Int32Array(batchSize);
+  const history: History = { epoch: [], history: { loss: [], accuracy: [] }, secondsPerEpoch: [] };
+  if (options.validationData !== undefined) {
+    history.history.val_loss = [];
+    history.history.val_accuracy = [];
+  }
+
+  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count });
+  for (let epoch = 0; epoch < epochs; epoch++) {
+    const started = Date.now();
+    let lastReport = started;
+    const order = shuffledIndices(samples.count, random);
+    // Running sums stay on the backend; reading them back stalls it.
+    let lossSum: tf.Scalar = tf.scalar(0);
+    let correctSum: tf.Scalar = tf.scalar(0);
+    let seen = 0;
+    const report = async (batch: number): Promise<void> => {
+      if (callbacks.length === 0) return;
+      const [loss, correct] = [(await lossSum.data())[0], (await correctSum.data())[0]];
+      const progress: BatchProgress = {
+        epoch, epochs, batch, batches, loss: loss / seen, accuracy: correct / seen, elapsed: (Date.now() - started) / 1000,
+      };
+      for (const cb of callbacks) await cb.onBatchProgress?.(progress);
+    };
+
+    for (let batch = 0; batch < batches; batch++) {
+      const start = batch * batchSize;
+      const size = Math.min(batchSize, samples.count - start);
+      for (let i = 0; i < size; i++) {
+        const row = order[start + i];
+        xBuffer.set(samples.x.subarray(row * features, (row + 1) * features), i * features);
+        yBuffer[i] = samples.y[row];
+      }
+      const [newLoss, newCorrect] = tf.tidy(() => {
+        const xs = tf.tensor2d(xBuffer.subarray(0, size * features), [size, features]);
+        const ys = tf.tensor1d(yBuffer.subarray(0, size), 'int32');
+        // minimize() runs the loss function in a scope of its own; the
+        // count of correct answers is kept out of it and freed below.
+        const kept: { correct?: tf.Scalar } = {};
+        const cost = optimizer.minimize(() => {
+          const { scores, logits } = forward(xs);
+          kept.correct = tf.keep(countCorrect(ys, scores));
+          return logits ? meanCrossEntropyFromLogits(ys, scores) : tf.mean(crossEntropyFromProbabilities(ys, scores)) as tf.Scalar;
+        }, true, variables) as tf.Scalar;
+        const correct = kept.correct as tf.Scalar;
+        const sums = [tf.add(lossSum, tf.mul(cost, size)) as tf.Scalar, tf.add(correctSum, correct) as tf.Scalar];
+        correct.dispose();
+        return sums;
+      });
+      lossSum.dispose();
+      correctSum.dispose();
+      lossSum = newLoss;
+      correctSum = newCorrect;
+      seen += size;
+      if (callbacks.length > 0 && Date.now() - lastReport >= progressInterval && batch + 1 < batches) {
+        lastReport = Date.now();
+        await report(batch + 1);
+      }
+    }
+    await report(batches);
+    const logs: EpochLogs = { loss: (await lossSum.data())[0] / seen, accuracy: (await correctSum.data())[0] / seen };
+    lossSum.dispose();
+    correctSum.dispose();
+    if (options.validationData !== undefined) {
+      const val = evaluate(model, options.validationData);
+      logs.val_loss = val.loss;
+      logs.val_accuracy = val.accuracy;
+      history.history.val_loss?.push(val.loss);
+      history.history.val_accuracy?.push(val.accuracy);
+    }
+    history.epoch.push(epoch);
+    history.history.loss.push(logs.loss);
+    history.history.accuracy.push(logs.accuracy);
+    history.secondsPerEpoch.push((Date.now() - started) / 1000);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history);
+  return history;
+}

@@ -12,7 +12,6 @@ export interface ModelOptions {
   inputs?: number;
   hidden?: number;
   classes?: number;
-  learningRate?: number;
 }
 
 export const DEFAULT_SEED = 42;
@@ -37,7 +36,9 @@ export function createModel(options: ModelOptions = {}): tf.Sequential {
     kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
   }));
   model.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 0.001),
+    // By name, so the model owns the optimizer and model.dispose() frees its
+    // state too; tfjs' 'adam' is Adam with Keras' default rate 0.001.
+    optimizer: 'adam',
     loss: 'sparseCategoricalCrossentropy',
     metrics: ['accuracy'],
   });

@@ -1,0 +1,112 @@
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { createModel } from '../src/model';
+import { prepareSamples, Samples, splitValidation } from '../src/prepare';
+import { fit, History, BatchProgress } from '../src/train';
+import { evaluate, predictLabels } from '../src/evaluate';
+import { realMnist } from './real-data';
+
+describe('training the course model (fit)', function () {
+  this.timeout(300000);
+  let train: Samples;
+  let test: Samples;
+  let history: History;
+  let testAccuracy: number;
+  const tensorsAfterEpoch: number[] = [];
+  const progress: BatchProgress[] = [];
+  let tensorsBefore = 0;
+
+  before(async () => {
+    const mnist = await realMnist();
+    const first2000 = prepareSamples(mnist.train, { limit: 2000 });
+    ({ train } = { train: first2000 });
+    test = prepareSamples(mnist.test);
+    tensorsBefore = tf.memory().numTensors;
+    const model = createModel({ seed: 1 });
+    history = await fit(model, train, {
+      epochs: 2,
+      seed: 1,
+      validationData: prepareSamples(mnist.test, { limit: 500 }),
+      progressInterval: 0,
+      callbacks: {
+        onBatchProgress: (p) => { progress.push(p); },
+        onEpochEnd: () => { tensorsAfterEpoch.push(tf.memory().numTensors); },
+      },
+    });
+    testAccuracy = evaluate(model, test).accuracy;
+    model.dispose();
+  });
+
+  it('learns: 2 epochs on the first 2,000 images score far above chance on the 10,000 test images', () => {
+    // Chance is 0.10; this run scores about 0.88. 0.80 leaves a wide margin for other backends.
+    expect(testAccuracy).to.be.greaterThan(0.8);
+  });
+
+  it('returns a Keras-style History with loss, accuracy, val_loss and val_accuracy per epoch', () => {
+    expect(history.epoch).to.deep.equal([0, 1]);
+    for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const) {
+      expect(history.history[key], key).to.have.length(2);
+    }
+    expect(history.history.loss[1]).to.be.lessThan(history.history.loss[0]);
+    expect(history.history.accuracy[1]).to.be.greaterThan(history.history.accuracy[0]);
+    expect(history.secondsPerEpoch).to.have.length(2);
+  });
+
+  it('reports progress per batch with running loss and accuracy', () => {
+    // 2,000 images in batches of 32: 63 batches per epoch, the last one 16 images.
+    expect(progress.filter((p) => p.epoch === 0).map((p) => p.batch)).to.include.members([1, 63]);
+    const last = progress.filter((p) => p.epoch === 1 && p.batch === 63)[0];
+    expect(last.batches).to.equal(63);
+    expect(last.loss).to.be.closeTo(history.history.loss[1], 1e-6);
+    expect(last.accuracy).to.be.closeTo(history.history.accuracy[1], 1e-6);
+  });
+
+  it('keeps the tensor count flat across epochs and back to its level when done', () => {
+    expect(tensorsAfterEpoch[1]).to.equal(tensorsAfterEpoch[0]);
+    expect(tf.memory().numTensors).to.equal(tensorsBefore);
+  });
+
+  it('repeats exactly for the same seed', async () => {
+    const run = async (): Promise<number[]> => {
+      const model = createModel({ seed: 3 });
+      const small = prepareSamples((await realMnist()).train, { limit: 300 });
+      const h = await fit(model, small, { epochs: 1, seed: 3 });
+      const predictions = Array.from(predictLabels(model, prepareSamples((await realMnist()).test, { limit: 200 })));
+      model.dispose();
+      return [h.history.loss[0], ...predictions];
+    };
+    expect(await run()).to.deep.equal(await run());
+  });
+
+  it('reports the same loss as tfjs-layers\' own sparse categorical cross-entropy', () => {
+    const model = createModel({ seed: 5 });
+    const sample = prepareSamples({ images: new Uint8Array(784 * 4).map((_, i) => (i * 13) % 256), labels: Uint8Array.from([1, 7, 3, 0]), count: 4, rows: 28, cols: 28 });
+    const ours = evaluate(model, sample);
+    const theirs = tf.tidy(() => (model.evaluate(tf.tensor2d(sample.x, [4, 784]), tf.tensor1d([1, 7, 3, 0])) as tf.Scalar[])
+      .map((t) => t.dataSync()[0]));
+    expect(ours.loss).to.be.closeTo(theirs[0], 1e-5);
+    expect(ours.accuracy).to.be.closeTo(theirs[1], 1e-6);
+    model.dispose();
+  });
+
+  it('refuses samples of the wrong width and a batch size of 0', async () => {
+    const model = createModel();
+    const narrow: Samples = { x: new Float32Array(10), y: new Uint8Array(1), count: 1, features: 10 };
+    let error: Error | undefined;
+    try {
+      await fit(model, narrow);
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).to.include('expects 784 values per image but the samples have 10');
+    const one = splitValidation(prepareSamples({ images: new Uint8Array(784 * 2), labels: Uint8Array.from([0, 1]), count: 2, rows: 28, cols: 28 }), 0.5).train;
+    error = undefined;
+    try {
+      await fit(model, one, { batchSize: 0 });
+    } catch (e) {
+      error = e as Error;
+    }
+    expect(error?.message).to.include('batch size that is a whole number ≥ 1, got 0');
+    model.dispose();
+  });
+});

@@ -1,0 +1,128 @@
+/**
+ * `npm start`: the course notebook as one command. Loads MNIST, trains the
+ * course's model, evaluates it, prints the confusion matrix and the closing
+ * demo (test image 0 reshaped to (1, 784) and predicted), and writes the
+ * model, metrics.json and figures to --out.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { describeBackend, initBackend } from '../backend';
+import { loadMnist } from '../mnist';
+import { prepareSamples } from '../prepare';
+import { createModel, modelSummary } from '../model';
+import { fit } from '../train';
+import { terminalProgress } from '../progress';
+import { evaluate, predictLabels } from '../evaluate';
+import { predictDigit, IMAGE_SIZE } from '../predict';
+import { classReport, confusionMatrix, formatConfusionMatrix, misclassifiedIndices, mostConfused } from '../metrics';
+import { saveModel } from '../persist';
+import { confusionMatrixSpec, trainingCurvesSpec } from '../figures';
+import { digitGridPng } from '../digits';
+import { writeFigure } from '../render';
+import { confusionFigure, curvesFigure, showInBrowser } from '../browser-plots';
+import { parseTrainArgs, TRAIN_USAGE, UsageError, TrainArgs } from './train-args';
+
+const GALLERY_SIZE = 40;
+
+async function run(args: TrainArgs): Promise<void> {
+  // With --json, stdout ends with the JSON line; everything else goes to stderr.
+  const say = (line = ''): void => {
+    (args.json ? process.stderr : process.stdout).write(line + '\n');
+  };
+  const backend = await initBackend(args.backend);
+  say(describeBackend(backend));
+
+  const mnist = await loadMnist({ dir: args.dataDir });
+  say(`MNIST from ${mnist.dir}: ${mnist.train.count} training and ${mnist.test.count} test images of ` +
+    `${mnist.train.rows}×${mnist.train.cols} pixels`);
+  const train = prepareSamples(mnist.train, { limit: args.trainLimit });
+  const test = prepareSamples(mnist.test);
+  say(`Training on ${train.count} images, normalized to [0, 1]; testing on ${test.count}.`);
+
+  const model = createModel({ seed: args.seed });
+  say(modelSummary(model));
+  const history = await fit(model, train, {
+    epochs: args.epochs, batchSize: args.batchSize, seed: args.seed, callbacks: terminalProgress(),
+  });
+
+  const trainScore = evaluate(model, train);
+  const testScore = evaluate(model, test);
+  const predicted = predictLabels(model, test);
+  const matrix = confusionMatrix(test.y, predicted);
+  say(`\nTrain accuracy ${trainScore.accuracy.toFixed(4)} (loss ${trainScore.loss.toFixed(4)}), ` +
+    `test accuracy ${testScore.accuracy.toFixed(4)} (loss ${testScore.loss.toFixed(4)})`);
+  say('\nConfusion matrix (rows: true digit, columns: predicted digit)');
+  say(formatConfusionMatrix(matrix));
+  const confused = mostConfused(matrix, 3);
+  say('Most confused: ' + confused.map((p) => `${p.truth} taken for ${p.predicted} (${p.count}×)`).join(', '));
+
+  // The course's closing cell: pic.reshape(1, 28 * 28), its size, argmax of the prediction.
+  const first = predictDigit(model, mnist.test.images.subarray(0, IMAGE_SIZE));
+  say(`\nTest image 0 reshaped to (${first.inputShape.join(', ')}): size ${first.inputShape[0] * first.inputShape[1]}`);
+  say(`Predicted digit: ${first.digit} (true label ${mnist.test.labels[0]}, probability ${first.probabilities[first.digit].toFixed(4)})`);
+
+  const out = path.resolve(args.out);
+  const wrong = misclassifiedIndices(test.y, predicted);
+  const gallery = wrong.slice(0, GALLERY_SIZE);
+  const files = [
+    await saveModel(model, path.join(out, 'model')),
+    await writeFigure(path.join(out, 'training-curves.svg'), trainingCurvesSpec(history.history, { title: 'Training curves' })),
+    await writeFigure(path.join(out, 'confusion-matrix.svg'), confusionMatrixSpec(matrix, { title: 'Confusion matrix (test set)' })),
+    await writeFigure(path.join(out, 'misclassified.png'), digitGridPng(mnist.test.images, gallery, { perRow: 10 })),
+  ];
+  const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+  const result = {
+    backend: backend.name,
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    seed: args.seed,
+    trainSamples: train.count,
+    testSamples: test.count,
+    trainAccuracy: trainScore.accuracy,
+    trainLoss: trainScore.loss,
+    testAccuracy: testScore.accuracy,
+    testLoss: testScore.loss,
+    history: history.history,
+    secondsPerEpoch: history.secondsPerEpoch,
+    peakRssMiB: Math.round(peakRssMiB),
+    firstTestImage: { size: first.inputShape[0] * first.inputShape[1], predicted: first.digit, label: mnist.test.labels[0] },
+    confusionMatrix: matrix,
+    classReport: classReport(matrix),
+    mostConfused: confused,
+    misclassified: { count: wrong.length, gallery: gallery.map((i) => ({ index: i, label: test.y[i], predicted: predicted[i] })) },
+  };
+  const metricsPath = path.join(out, 'metrics.json');
+  fs.writeFileSync(metricsPath, JSON.stringify(result, null, 2) + '\n');
+  files.push(metricsPath);
+  say(`\nWrote ${files.map((f) => (f.startsWith(process.cwd() + path.sep) ? path.relative(process.cwd(), f) : f)).join(', ')}`);
+  say(`Seconds per epoch: ${history.secondsPerEpoch.map((s) => s.toFixed(1)).join(', ')}; peak memory ${Math.round(peakRssMiB)} MiB`);
+  model.dispose();
+
+  if (args.show) await showInBrowser([curvesFigure(history.history), confusionFigure(matrix)]);
+  if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
+}
+
+async function main(): Promise<void> {
+  let args: TrainArgs;
+  try {
+    args = parseTrainArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`Error: ${error.message}\n\n${TRAIN_USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(TRAIN_USAGE + '\n');
+    return;
+  }
+  try {
+    await run(args);
+  } catch (error) {
+    process.stderr.write(`\nError: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}
+
+void main();

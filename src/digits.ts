@@ -1,0 +1,173 @@
+/**
+ * PNG images of MNIST digits, single or as a grid.
+ *
+ * Digits are PNG rather than a chart because PNG outputs survive everywhere:
+ * JupyterLab shows them without trusting the notebook, GitHub shows them in
+ * executed notebooks, and the CLI writes them as ordinary files.
+ *
+ * Drawn like MNIST itself: white ink on a black background (a pixel's value is
+ * its brightness, no inversion). Tiles are separated by a grey gap so that
+ * black backgrounds of neighbouring digits do not merge into one block.
+ * Captions are not drawn into the image (that would need a font); use
+ * digitGridCaption() for a markdown table laid out like the grid.
+ */
+import { PNG } from 'pngjs';
+
+/**
+ * Pixel data, row-major, one value per pixel. The array type says the scale:
+ * Uint8Array holds 0–255, Float32Array holds 0–1 (as fed to the network).
+ */
+export type DigitPixels = Uint8Array | Float32Array;
+
+export interface DigitImageOptions {
+  /** Image height in pixels; default 28. */
+  rows?: number;
+  /** Image width in pixels; default 28. */
+  cols?: number;
+  /** Integer upscaling factor (each pixel becomes scale×scale); default 2. */
+  scale?: number;
+}
+
+export interface DigitGridOptions extends DigitImageOptions {
+  /** Tiles per grid row; default min(count, 10). */
+  perRow?: number;
+  /** Gap between tiles in output pixels; default 2. */
+  gap?: number;
+}
+
+const GAP_GREY = 96;
+/** Float input a little above 1 is rounding noise; clearly above is 0–255 data in a Float32Array. */
+const FLOAT_TOLERANCE = 1e-3;
+
+function positiveInt(value: number | undefined, fallback: number, name: string, fn: string): number {
+  const v = value ?? fallback;
+  if (!Number.isInteger(v) || v < 1) throw new Error(`${fn}: ${name} must be a positive integer, got ${v}`);
+  return v;
+}
+
+function checkPixelType(data: unknown, fn: string): void {
+  if (!(data instanceof Uint8Array) && !(data instanceof Float32Array)) {
+    const got = data === null || typeof data !== 'object' ? typeof data : (data as object).constructor.name;
+    throw new Error(`${fn}: expected pixels as a Uint8Array (0–255) or a Float32Array (0–1), got ${got}`);
+  }
+}
+
+/** Brightness 0–255 of pixel `i`, validating the 0–1 range for float input. */
+function grey(data: DigitPixels, i: number, fn: string): number {
+  const v = data[i];
+  if (data instanceof Uint8Array) return v;
+  if (!(v >= -FLOAT_TOLERANCE && v <= 1 + FLOAT_TOLERANCE)) {
+    throw new Error(
+      `${fn}: Float32Array pixels must be in 0–1, found ${v} at offset ${i}` +
+        ' (for 0–255 data, pass a Uint8Array or divide by 255)',
+    );
+  }
+  return Math.round(Math.min(1, Math.max(0, v)) * 255);
+}
+
+function encodeGrey(width: number, height: number, grey8: Buffer): Buffer {
+  const png = new PNG({ width, height, colorType: 0, inputColorType: 0, inputHasAlpha: false });
+  png.data = grey8;
+  return PNG.sync.write(png, { colorType: 0, inputColorType: 0, inputHasAlpha: false });
+}
+
+interface Layout {
+  rows: number;
+  cols: number;
+  scale: number;
+  perRow: number;
+  gap: number;
+}
+
+/** Draws image `index` of `data` into the tile at grid position `slot`. */
+function drawTile(out: Buffer, outWidth: number, data: DigitPixels, index: number, slot: number, l: Layout, fn: string): void {
+  const tileX = (slot % l.perRow) * (l.cols * l.scale + l.gap);
+  const tileY = Math.floor(slot / l.perRow) * (l.rows * l.scale + l.gap);
+  const base = index * l.rows * l.cols;
+  for (let r = 0; r < l.rows; r++) {
+    for (let c = 0; c < l.cols; c++) {
+      const value = grey(data, base + r * l.cols + c, fn);
+      for (let dy = 0; dy < l.scale; dy++) {
+        const rowStart = (tileY + r * l.scale + dy) * outWidth + tileX + c * l.scale;
+        out.fill(value, rowStart, rowStart + l.scale);
+      }
+    }
+  }
+}
+
+/**
+ * A PNG grid of the images at `indices` in a flat dataset buffer
+ * (`images.length` = number of images × rows × cols), in the given order,
+ * left to right then top to bottom.
+ */
+export function digitGridPng(images: DigitPixels, indices: number[], opts?: DigitGridOptions): Buffer {
+  const fn = 'digitGridPng';
+  checkPixelType(images, fn);
+  const rows = positiveInt(opts?.rows, 28, 'rows', fn);
+  const cols = positiveInt(opts?.cols, 28, 'cols', fn);
+  const scale = positiveInt(opts?.scale, 2, 'scale', fn);
+  const gap = opts?.gap ?? 2;
+  if (!Number.isInteger(gap) || gap < 0) throw new Error(`${fn}: gap must be a non-negative integer, got ${gap}`);
+  const size = rows * cols;
+  if (images.length === 0 || images.length % size !== 0) {
+    throw new Error(
+      `${fn}: expected images.length to be a non-zero multiple of ${size} (${rows}×${cols} pixels per image), got ${images.length}`,
+    );
+  }
+  const count = images.length / size;
+  if (indices.length === 0) throw new Error(`${fn}: expected at least one index, got none`);
+  indices.forEach((index, k) => {
+    if (!Number.isInteger(index) || index < 0 || index >= count) {
+      throw new Error(`${fn}: indices[${k}] = ${index} is out of range; expected an integer in [0, ${count - 1}] (${count} images)`);
+    }
+  });
+  const perRow = positiveInt(opts?.perRow, Math.min(indices.length, 10), 'perRow', fn);
+
+  const layout: Layout = { rows, cols, scale, perRow, gap };
+  const gridCols = Math.min(perRow, indices.length);
+  const gridRows = Math.ceil(indices.length / perRow);
+  const width = gridCols * cols * scale + (gridCols - 1) * gap;
+  const height = gridRows * rows * scale + (gridRows - 1) * gap;
+  const out = Buffer.alloc(width * height, GAP_GREY);
+  indices.forEach((index, slot) => drawTile(out, width, images, index, slot, layout, fn));
+  return encodeGrey(width, height, out);
+}
+
+/** A PNG of a single image (`pixels.length` = rows × cols). */
+export function digitPng(pixels: DigitPixels, opts?: DigitImageOptions): Buffer {
+  const fn = 'digitPng';
+  checkPixelType(pixels, fn);
+  const rows = positiveInt(opts?.rows, 28, 'rows', fn);
+  const cols = positiveInt(opts?.cols, 28, 'cols', fn);
+  if (pixels.length !== rows * cols) {
+    throw new Error(`${fn}: expected ${rows * cols} pixels (${rows}×${cols}), got ${pixels.length}`);
+  }
+  return digitGridPng(pixels, [0], { ...opts, perRow: 1, gap: 0 });
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+}
+
+/**
+ * A markdown table of captions laid out like a grid from digitGridPng() with
+ * the same `perRow`: show it next to the image (e.g. with tslab's
+ * display.markdown) to label the tiles. Columns are headed 1..perRow.
+ */
+export function digitGridCaption(labels: string[], perRow: number): string {
+  const fn = 'digitGridCaption';
+  if (labels.length === 0) throw new Error(`${fn}: expected at least one label, got none`);
+  positiveInt(perRow, perRow, 'perRow', fn);
+  const width = Math.min(perRow, labels.length);
+  const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+  const lines = [
+    line(Array.from({ length: width }, (_, i) => String(i + 1))),
+    line(Array.from({ length: width }, () => ':-:')),
+  ];
+  for (let start = 0; start < labels.length; start += perRow) {
+    const cells = labels.slice(start, start + perRow).map(escapeCell);
+    while (cells.length < width) cells.push('');
+    lines.push(line(cells));
+  }
+  return lines.join('\n');
+}

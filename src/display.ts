@@ -115,19 +115,19 @@ function kernelDisplay(): NotebookDisplay | null {
   return kernelTslab()?.display ?? null;
 }
 
-/** Shows a Vega-Lite chart in the notebook; false (no-op) outside a kernel. */
-export function showSpec(spec: TopLevelSpec): boolean {
-  return send(kernelDisplay(), 'showSpec', (d) => d.raw(VEGA_LITE_MIME, spec));
+/** Shows a Vega-Lite chart in the notebook; outside a kernel it does nothing (and warns once). */
+export function showSpec(spec: TopLevelSpec): void {
+  send(kernelDisplay(), 'showSpec', (d) => d.raw(VEGA_LITE_MIME, spec));
 }
 
-/** Shows a PNG (e.g. from digitGridPng) in the notebook; false (no-op) outside a kernel. */
-export function showPng(png: Uint8Array): boolean {
-  return send(kernelDisplay(), 'showPng', (d) => d.png(png));
+/** Shows a PNG (e.g. from digitGridPng) in the notebook; outside a kernel it does nothing (and warns once). */
+export function showPng(png: Uint8Array): void {
+  send(kernelDisplay(), 'showPng', (d) => d.png(png));
 }
 
-/** Shows markdown (e.g. from digitGridCaption) in the notebook; false (no-op) outside a kernel. */
-export function showMarkdown(markdown: string): boolean {
-  return send(kernelDisplay(), 'showMarkdown', (d) => d.markdown(markdown));
+/** Shows markdown (e.g. from digitGridCaption) in the notebook; outside a kernel it does nothing (and warns once). */
+export function showMarkdown(markdown: string): void {
+  send(kernelDisplay(), 'showMarkdown', (d) => d.markdown(markdown));
 }
 
 /**

@@ -65,3 +65,49 @@ export function parameterBreakdown(model: tf.LayersModel): { layer: string; shap
     };
   });
 }
+
+/** A single neuron on the 784 pixels (weights and a bias, sigmoid output): the course's perceptron, for comparison. */
+export function createPerceptron(options: { seed?: number; inputs?: number } = {}): tf.Sequential {
+  return tf.sequential({
+    name: 'perceptron',
+    layers: [tf.layers.dense({
+      name: 'neuron',
+      inputShape: [options.inputs ?? 784],
+      units: 1,
+      activation: 'sigmoid',
+      kernelInitializer: tf.initializers.glorotUniform({ seed: options.seed ?? DEFAULT_SEED }),
+    })],
+  });
+}
+
+/** The shapes of each layer's weight matrix (kernel) and bias vector. */
+export function weightShapes(model: tf.LayersModel): { layer: string; kernel: number[]; bias: number[] }[] {
+  return model.layers.map((layer) => {
+    const [kernel, bias] = layer.getWeights();
+    return { layer: layer.name, kernel: kernel.shape, bias: bias.shape };
+  });
+}
+
+/**
+ * One neuron of a Dense layer computed by hand as a perceptron,
+ * activation(w·x + b) with its own column of weights, next to the layer's
+ * own output for the same input: they agree.
+ */
+export function neuronAsPerceptron(model: tf.LayersModel, layerIndex: number, neuron: number, input: Float32Array): { byHand: number; fromLayer: number } {
+  const layer = model.layers[layerIndex];
+  const [kernel, bias] = layer.getWeights();
+  const [fanIn, units] = kernel.shape;
+  if (input.length !== fanIn || !(neuron >= 0 && neuron < units)) {
+    throw new Error(`Layer ${layer.name} takes ${fanIn} inputs and has ${units} neurons; got ${input.length} inputs and neuron ${neuron}.`);
+  }
+  const w = kernel.dataSync();
+  let sum = bias.dataSync()[neuron];
+  for (let i = 0; i < fanIn; i++) sum += w[i * units + neuron] * input[i];
+  const activation = layer.getConfig().activation;
+  if (activation !== 'relu' && activation !== 'linear') {
+    throw new Error(`neuronAsPerceptron handles relu and linear layers; layer ${layer.name} uses ${String(activation)}.`);
+  }
+  const byHand = activation === 'relu' ? Math.max(0, sum) : sum;
+  const fromLayer = tf.tidy(() => (layer.apply(tf.tensor2d(input, [1, fanIn])) as tf.Tensor).dataSync()[neuron]);
+  return { byHand, fromLayer };
+}

@@ -108,3 +108,16 @@ export function predictDigit(model: tf.LayersModel, image: ImageInput): DigitPre
   probabilities.dispose();
   return { digit: argmaxRows(values, values.length)[0], probabilities: Array.from(values), inputShape: [1, IMAGE_SIZE] };
 }
+
+/** A grayscale image copied into 3 equal channels: 28×28 → 28×28×3, as a colour photo would arrive. */
+export function grayToRgb(pixels: ArrayLike<number>, side = IMAGE_SIDE): number[][][] {
+  return Array.from({ length: side }, (_, r) => Array.from({ length: side }, (_, c) => {
+    const v = pixels[r * side + c];
+    return [v, v, v];
+  }));
+}
+
+/** The fix the error message suggests: the mean of the colour channels for each pixel, 28×28×3 → 28×28. */
+export function rgbToGray(image: number[][][]): number[][] {
+  return image.map((row) => row.map((channels) => channels.reduce((a, b) => a + b, 0) / channels.length));
+}

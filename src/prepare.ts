@@ -79,3 +79,17 @@ export function toTensors(samples: Samples): { x: tf.Tensor2D; y: tf.Tensor1D } 
     y: tf.tensor1d(Int32Array.from(samples.y), 'int32'),
   };
 }
+
+/** Smallest, largest and mean value: what normalization changes. */
+export function pixelStats(values: ArrayLike<number>): { min: number; max: number; mean: number } {
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+  }
+  return { min, max, mean: values.length === 0 ? NaN : sum / values.length };
+}

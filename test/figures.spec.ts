@@ -274,8 +274,8 @@ describe('display', () => {
 
   it('does nothing, returns false and warns once outside a kernel', () => {
     expect(inNotebook()).to.equal(false);
-    expect(showSpec(probabilitiesSpec([0.3, 0.7]))).to.equal(false);
-    expect(showPng(Buffer.from([1]))).to.equal(false);
+    showSpec(probabilitiesSpec([0.3, 0.7]));
+    showPng(Buffer.from([1]));
     expect(liveDisplay().update('epoch 1')).to.equal(false);
     expect(messages).to.have.length(0);
     expect(warnings).to.have.length(1);
@@ -286,7 +286,7 @@ describe('display', () => {
     enterFakeKernel();
     expect(inNotebook()).to.equal(true);
     const spec = probabilitiesSpec([0.3, 0.7]);
-    expect(showSpec(spec)).to.equal(true);
+    showSpec(spec);
     expect(messages).to.have.length(1);
     // tslab leaves `update` undefined on a first display; the kernel sends display_data for any falsy value.
     expect(messages[0].update).to.not.equal(true);
@@ -296,8 +296,8 @@ describe('display', () => {
 
   it('sends PNG as base64 and markdown as text', () => {
     enterFakeKernel();
-    expect(showPng(Buffer.from([1, 2, 3]))).to.equal(true);
-    expect(showMarkdown('| 1 |\n| - |\n| 7 |')).to.equal(true);
+    showPng(Buffer.from([1, 2, 3]));
+    showMarkdown('| 1 |\n| - |\n| 7 |');
     expect(messages.map((m) => m.content.data)).to.deep.equal([
       { 'image/png': Buffer.from([1, 2, 3]).toString('base64') },
       { 'text/markdown': '| 1 |\n| - |\n| 7 |' },
@@ -326,7 +326,8 @@ describe('display', () => {
     try {
       expect(inNotebook()).to.equal(true);
       channel.lastWriteDisplayData = null; // tslab throws "Not ready" before the first cell runs
-      expect(showSpec(probabilitiesSpec([1]))).to.equal(false);
+      expect(() => showSpec(probabilitiesSpec([1]))).not.to.throw();
+      expect(messages).to.have.length(0);
     } finally {
       setNotebookDisplay(null);
     }

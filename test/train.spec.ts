@@ -110,3 +110,26 @@ describe('training the course model (fit)', function () {
     model.dispose();
   });
 });
+
+describe('the lean training step keeps Keras\' semantics', () => {
+  it('moves the weights exactly as tfjs\' own model.fit does', async () => {
+    const mnist = await realMnist();
+    const batch = prepareSamples(mnist.train, { limit: 32 });
+    const ours = createModel({ seed: 9 });
+    const theirs = createModel({ seed: 9 });
+    // One batch per epoch, so the shuffled order cannot change the mean gradient.
+    await fit(ours, batch, { epochs: 3, batchSize: 32 });
+    const [x, y] = [tf.tensor2d(batch.x, [32, 784]), tf.tensor1d(Array.from(batch.y), 'float32')];
+    await theirs.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0 });
+    x.dispose();
+    y.dispose();
+    const weights = (m: tf.LayersModel): Float32Array[] => m.getWeights().map((w) => w.dataSync() as Float32Array);
+    const [a, b] = [weights(ours), weights(theirs)];
+    let max = 0;
+    a.forEach((w, i) => w.forEach((v, j) => { max = Math.max(max, Math.abs(v - b[i][j])); }));
+    expect(max).to.be.below(1e-5);
+    expect(a[0]).not.to.deep.equal(weights(createModel({ seed: 9 }))[0]);
+    ours.dispose();
+    theirs.dispose();
+  });
+});

@@ -1,0 +1,23 @@
+/**
+ * The helper module the workbook imports, in the order the course uses it:
+ * data → preparation → model → training → evaluation and prediction →
+ * metrics → figures. Each name traces back to the notebook step that
+ * introduces it.
+ */
+export * from './dataset';
+export * from './idx';
+export * from './mnist';
+export * from './backend';
+export * from './prepare';
+export * from './model';
+export * from './train';
+export * from './evaluate';
+export * from './predict';
+export * from './metrics';
+export * from './persist';
+export * from './figures';
+export * from './digits';
+export * from './display';
+export * from './notebook-progress';
+export * from './experiments';
+export * from './session';

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { Samples } from './prepare';
 import { seededRandom, shuffledIndices } from './random';
-import { countCorrect, meanCrossEntropyFromLogits, crossEntropyFromProbabilities } from './loss';
+import { trainStepFor } from './train-step';
 import { evaluate } from './evaluate';
 import { DEFAULT_SEED } from './model';
 
@@ -69,29 +69,6 @@ export interface FitOptions {
   progressInterval?: number;
 }
 
-/**
- * The forward pass split before the final softmax, so the loss can work on
- * logits. Applies where the last layer is a Dense layer with softmax (the
- * course's model, and the extension models); other models train on their
- * probabilities.
- */
-function forwardForTraining(model: tf.LayersModel): (x: tf.Tensor) => { scores: tf.Tensor2D; logits: boolean } {
-  const layers = model.layers;
-  const last = layers[layers.length - 1];
-  const config = last.getConfig();
-  const softmaxHead = last.getClassName() === 'Dense' && config.activation === 'softmax' && config.useBias === true;
-  if (!softmaxHead) {
-    return (x) => ({ scores: model.apply(x, { training: true }) as tf.Tensor2D, logits: false });
-  }
-  const body = layers.slice(0, -1);
-  return (x) => {
-    let h = x;
-    for (const layer of body) h = layer.apply(h, { training: true }) as tf.Tensor;
-    const [kernel, bias] = last.getWeights();
-    return { scores: tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D, logits: true };
-  };
-}
-
 function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
   const expected = model.inputs[0].shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
   if (samples.features !== expected) {
@@ -120,8 +97,7 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
   const callbacks = options.callbacks === undefined ? [] : ([] as TrainingCallbacks[]).concat(options.callbacks);
   const progressInterval = options.progressInterval ?? 250;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
-  const forward = forwardForTraining(model);
-  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const step = trainStepFor(model);
   const { features } = samples;
   const batches = Math.ceil(samples.count / batchSize);
   const xBuffer = new Float32Array(batchSize * features);
@@ -161,18 +137,8 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
       const [newLoss, newCorrect] = tf.tidy(() => {
         const xs = tf.tensor2d(xBuffer.subarray(0, size * features), [size, features]);
         const ys = tf.tensor1d(yBuffer.subarray(0, size), 'int32');
-        // minimize() runs the loss function in a scope of its own; the
-        // count of correct answers is kept out of it and freed below.
-        const kept: { correct?: tf.Scalar } = {};
-        const cost = optimizer.minimize(() => {
-          const { scores, logits } = forward(xs);
-          kept.correct = tf.keep(countCorrect(ys, scores));
-          return logits ? meanCrossEntropyFromLogits(ys, scores) : tf.mean(crossEntropyFromProbabilities(ys, scores)) as tf.Scalar;
-        }, true, variables) as tf.Scalar;
-        const correct = kept.correct as tf.Scalar;
-        const sums = [tf.add(lossSum, tf.mul(cost, size)) as tf.Scalar, tf.add(correctSum, correct) as tf.Scalar];
-        correct.dispose();
-        return sums;
+        const result = step(xs, ys);
+        return [tf.add(lossSum, result.lossSum) as tf.Scalar, tf.add(correctSum, result.correct) as tf.Scalar];
       });
       lossSum.dispose();
       correctSum.dispose();

@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../src/model';
 import { prepareSamples, Samples, splitValidation } from '../src/prepare';
 import { fit, History, BatchProgress } from '../src/train';
+import { denseStepFor } from '../src/train-step';
 import { evaluate, predictLabels } from '../src/evaluate';
 import { realMnist } from './real-data';
 
@@ -129,6 +130,48 @@ describe('the lean training step keeps Keras\' semantics', () => {
     a.forEach((w, i) => w.forEach((v, j) => { max = Math.max(max, Math.abs(v - b[i][j])); }));
     expect(max).to.be.below(1e-5);
     expect(a[0]).not.to.deep.equal(weights(createModel({ seed: 9 }))[0]);
+    ours.dispose();
+    theirs.dispose();
+  });
+});
+
+describe('choosing the training step', () => {
+  it('uses the hand-written Dense step for the course model, and the tape for other models', () => {
+    const course = createModel();
+    expect(denseStepFor(course)).to.be.a('function');
+    const tanh = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 8, activation: 'tanh' }), tf.layers.dense({ units: 10, activation: 'softmax' })] });
+    tanh.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    expect(denseStepFor(tanh)).to.equal(undefined);
+    course.dispose();
+    tanh.dispose();
+  });
+
+  it('trains other models on the tape exactly as model.fit does, without leaking tensors', async () => {
+    const batch = prepareSamples((await realMnist()).train, { limit: 32 });
+    const build = (): tf.Sequential => {
+      const m = tf.sequential({ layers: [
+        tf.layers.dense({ inputShape: [784], units: 16, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+        tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      ] });
+      m.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+      return m;
+    };
+    const ours = build();
+    const theirs = build();
+    const before = tf.memory().numTensors;
+    const counts: number[] = [];
+    await fit(ours, batch, { epochs: 3, callbacks: { onEpochEnd: () => { counts.push(tf.memory().numTensors); } } });
+    expect(counts[2]).to.equal(counts[1]);
+    expect(tf.memory().numTensors - before).to.equal(counts[0] - before);
+    const [x, y] = [tf.tensor2d(batch.x, [32, 784]), tf.tensor1d(Array.from(batch.y), 'float32')];
+    await theirs.fit(x, y, { epochs: 3, batchSize: 32, verbose: 0 });
+    x.dispose();
+    y.dispose();
+    const a = ours.getWeights().map((w) => w.dataSync());
+    const b = theirs.getWeights().map((w) => w.dataSync());
+    let max = 0;
+    a.forEach((w, i) => w.forEach((v, j) => { max = Math.max(max, Math.abs(v - b[i][j])); }));
+    expect(max).to.be.below(1e-5);
     ours.dispose();
     theirs.dispose();
   });

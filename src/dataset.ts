@@ -1,7 +1,7 @@
 /**
  * Dataset descriptions: which files make up a dataset, what their payloads must
- * hash to, their expected shapes and where to download them. MNIST is the only
- * one for now; a look-alike such as Fashion-MNIST only needs another constant.
+ * hash to, their expected shapes and where to download them: MNIST, and its
+ * drop-in look-alike Fashion-MNIST for the extension exercise.
  */
 
 /** One file of a dataset, as named on the mirrors and in a data directory. */
@@ -41,6 +41,10 @@ export interface DatasetSpec {
   readonly mirrors: readonly string[];
   /** Environment variables that point at a data directory / override the mirrors. */
   readonly env: { readonly dataDir: string; readonly mirror: string };
+  /** Directories where an operating-system package installs the files (used before the cache). */
+  readonly systemDirs?: readonly string[];
+  /** What each label means, in label order. */
+  readonly classNames: readonly string[];
 }
 
 /** A file of a dataset together with its place in it. */
@@ -101,4 +105,58 @@ export const MNIST: DatasetSpec = {
     'http://yann.lecun.com/exdb/mnist/',
   ],
   env: { dataDir: 'MNIST_DATA_DIR', mirror: 'MNIST_MIRROR' },
+  classNames: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 };
+
+/**
+ * Zalando's Fashion-MNIST: 28×28 grayscale images of 10 kinds of clothing, in
+ * MNIST's file format and split. Debian ships it as `dataset-fashion-mnist`.
+ * Sums: the decompressed payloads of the files in that package, which are the
+ * files published by zalandoresearch/fashion-mnist.
+ */
+export const FASHION_MNIST: DatasetSpec = {
+  name: 'fashion-mnist',
+  title: 'Fashion-MNIST',
+  rows: 28,
+  cols: 28,
+  classes: 10,
+  train: {
+    count: 60000,
+    images: {
+      name: 'train-images-idx3-ubyte.gz',
+      payloadSha256: 'c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888',
+    },
+    labels: {
+      name: 'train-labels-idx1-ubyte.gz',
+      payloadSha256: 'bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9',
+    },
+  },
+  test: {
+    count: 10000,
+    images: {
+      name: 't10k-images-idx3-ubyte.gz',
+      payloadSha256: '5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b',
+    },
+    labels: {
+      name: 't10k-labels-idx1-ubyte.gz',
+      payloadSha256: '0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34',
+    },
+  },
+  mirrors: ['http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/'],
+  env: { dataDir: 'FASHION_MNIST_DATA_DIR', mirror: 'FASHION_MNIST_MIRROR' },
+  systemDirs: ['/usr/share/datasets/fashion-mnist'],
+  classNames: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'],
+};
+
+export const DATASETS: Readonly<Record<string, DatasetSpec>> = { mnist: MNIST, 'fashion-mnist': FASHION_MNIST };
+
+/** The dataset of that name (`mnist`, `fashion-mnist`), or a spec passed through. */
+export function datasetSpec(dataset: DatasetSpec | string | undefined): DatasetSpec {
+  if (dataset === undefined) return MNIST;
+  if (typeof dataset !== 'string') return dataset;
+  const spec = DATASETS[dataset];
+  if (spec === undefined) {
+    throw new Error(`Unknown dataset "${dataset}": expected one of ${Object.keys(DATASETS).join(', ')}.`);
+  }
+  return spec;
+}

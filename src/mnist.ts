@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles } from './dataset';
+import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec } from './dataset';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxArray, IdxExpectation, decompressIdx, parseIdx } from './idx';
 import { DownloadError, downloadFile } from './download';
 
@@ -43,7 +43,8 @@ export interface LoadMnistOptions {
   cacheDir?: string;
   /** Base URLs to download from instead of the dataset's mirrors. */
   mirrors?: string[];
-  dataset?: DatasetSpec;
+  /** Which dataset: a name (`mnist`, `fashion-mnist`) or a description; MNIST by default. */
+  dataset?: DatasetSpec | string;
   /** Check each file's payload SHA-256 (default true). */
   verify?: boolean;
   /** Receives progress lines, such as which file is being downloaded (default: stderr). */
@@ -51,7 +52,7 @@ export interface LoadMnistOptions {
   download?: DownloadTuning;
 }
 
-export type DataSourceKind = 'option' | 'env' | 'cache';
+export type DataSourceKind = 'option' | 'env' | 'system' | 'cache';
 
 /** Where the files are looked for, and why there. */
 export interface DataSource {
@@ -90,9 +91,12 @@ export function defaultCacheDir(dataset: DatasetSpec = MNIST): string {
   return path.resolve(__dirname, '..', 'data', dataset.name);
 }
 
-/** Picks the directory: the `dir` option, else the environment variable, else the cache. */
+/**
+ * Picks the directory: the `dir` option, else the environment variable, else
+ * a directory an OS package filled (all files present), else the cache.
+ */
 export function resolveDataSource(options: LoadMnistOptions = {}): DataSource {
-  const spec = options.dataset ?? MNIST;
+  const spec = datasetSpec(options.dataset);
   if (options.dir) {
     const dir = path.resolve(options.dir);
     return { dir, kind: 'option', label: `the data directory ${dir}` };
@@ -101,6 +105,10 @@ export function resolveDataSource(options: LoadMnistOptions = {}): DataSource {
   if (fromEnv) {
     const dir = path.resolve(fromEnv);
     return { dir, kind: 'env', label: `${spec.env.dataDir} (${dir})` };
+  }
+  const system = (spec.systemDirs ?? []).find((d) => datasetFiles(spec).every((e) => locate(d, e.file.name)));
+  if (system !== undefined && options.cacheDir === undefined) {
+    return { dir: system, kind: 'system', label: `the system copy in ${system}` };
   }
   const dir = path.resolve(options.cacheDir ?? defaultCacheDir(spec));
   return { dir, kind: 'cache', label: `the download cache ${dir}` };
@@ -262,7 +270,7 @@ function checkSplit(ctx: Context, split: SplitName, images: LoadedFile, labels: 
 
 function makeContext(options: LoadMnistOptions): Context {
   return {
-    spec: options.dataset ?? MNIST,
+    spec: datasetSpec(options.dataset),
     source: resolveDataSource(options),
     verify: options.verify ?? true,
     options,

@@ -357,3 +357,36 @@ describe('the MNIST data layer', () => {
     });
   });
 });
+
+describe('choosing the dataset by name', () => {
+  const FASHION_DIR = '/usr/share/datasets/fashion-mnist';
+
+  it('refuses an unknown name and lists the known ones', async () => {
+    let message = '';
+    try {
+      await loadMnist({ dataset: 'kmnist' });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.equal('Unknown dataset "kmnist": expected one of mnist, fashion-mnist.');
+  });
+
+  it('loads Fashion-MNIST from Debian\'s dataset-fashion-mnist, verified', async function () {
+    if (!fs.existsSync(FASHION_DIR)) {
+      if (process.env.CI) throw new Error(`${FASHION_DIR} is missing: install Debian's dataset-fashion-mnist`);
+      this.skip();
+    }
+    const saved = process.env.FASHION_MNIST_DATA_DIR;
+    delete process.env.FASHION_MNIST_DATA_DIR;
+    try {
+      const fashion = await loadMnist({ dataset: 'fashion-mnist', log: () => undefined });
+      expect(fashion.dataset).to.equal('fashion-mnist');
+      expect(fashion.dir).to.equal(FASHION_DIR);
+      expect([fashion.train.count, fashion.test.count]).to.deep.equal([60000, 10000]);
+      // Fashion-MNIST's test set starts with an ankle boot (label 9).
+      expect(fashion.test.labels[0]).to.equal(9);
+    } finally {
+      if (saved !== undefined) process.env.FASHION_MNIST_DATA_DIR = saved;
+    }
+  });
+});

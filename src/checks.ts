@@ -93,3 +93,18 @@ export function checkFirstPrediction(prediction: unknown): void {
   if (p.digit !== 7) fail(`The model predicts ${String(p.digit)} for test image 0; a trained model should read this digit correctly. Has it been trained?`);
   pass('test image 0 is a 7');
 }
+
+/** A placeholder for a value the student is to compute; every check refuses it. */
+export function todo<T>(): T {
+  return undefined as unknown as T;
+}
+
+/** Exercise 10: the digit with the lowest recall, read off the confusion matrix. */
+export function checkWeakestDigit(answer: unknown, matrix: number[][]): void {
+  const recall = matrix.map((row, d) => row[d] / Math.max(1, row.reduce((a, b) => a + b, 0)));
+  const weakest = recall.indexOf(Math.min(...recall));
+  if (answer !== weakest) {
+    fail('The digit the model recognizes worst has the lowest recall: its diagonal cell divided by the sum of its row.');
+  }
+  pass(`digit ${weakest} has the lowest recall (${recall[weakest].toFixed(3)})`);
+}

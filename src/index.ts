@@ -21,3 +21,4 @@ export * from './display';
 export * from './notebook-progress';
 export * from './experiments';
 export * from './session';
+export * from './checks';

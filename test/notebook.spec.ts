@@ -19,6 +19,7 @@ interface Output {
 }
 interface Cell {
   cell_type: string;
+  metadata: { tags?: string[] };
   source: string | string[];
   outputs?: Output[];
   execution_count?: number | null;
@@ -54,11 +55,17 @@ describe('the committed workbook', () => {
     expect(dirty.map((c) => joined(c.source).split('\n')[0])).to.deep.equal([]);
   });
 
-  it('runs on the tslab TypeScript kernel and answers all nine course questions', () => {
+  it('runs on the tslab TypeScript kernel and answers all nine course questions, each with a demonstration', () => {
     expect(nb.metadata.kernelspec?.name).to.equal('tslab');
-    const questions = nb.cells.filter((c) => c.cell_type === 'markdown' && /^### Question \d/.test(joined(c.source)));
+    const questions = nb.cells.map((c, i) => [c, i] as const)
+      .filter(([c]) => c.cell_type === 'markdown' && /^### Question \d/.test(joined(c.source)));
     expect(questions).to.have.length(9);
-    for (const q of questions) expect(joined(q.source)).to.include('**Answer.**').and.include('**Demonstration.**');
+    for (const [, i] of questions) {
+      const answer = nb.cells[i + 1];
+      expect(answer.metadata.tags, `the cell after ${joined(nb.cells[i].source).split('\n')[0]}`).to.include('answer');
+      expect(joined(answer.source)).to.include('**Answer.**').and.include('**Demonstration.**');
+      expect(nb.cells[i + 2].cell_type, 'a demonstration cell follows the answer').to.equal('code');
+    }
   });
 });
 

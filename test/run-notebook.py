@@ -2,24 +2,36 @@
 kernel, the way JupyterLab's "Run All" does, then runs some cells a second
 time, as a student re-running cells would, and writes the executed notebook.
 
-usage: run-notebook.py NOTEBOOK OUTPUT [--rerun I,J,...]
+usage: run-notebook.py NOTEBOOK OUTPUT [--rerun I,J,...] [--stop-on-error]
+
+With --stop-on-error execution stops at the first cell that fails, as
+"Run All" does; metadata.first_error then names that cell's index. (tslab
+reports a cell's exception on stderr and in the execute reply's status, not
+as an "error" output, so the reply is what tells.)
 """
 import sys
 
 import nbformat
 from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
 
 notebook, output = sys.argv[1], sys.argv[2]
+options = sys.argv[3:]
 rerun = []
-if len(sys.argv) > 4 and sys.argv[3] == "--rerun":
-    rerun = [int(i) for i in sys.argv[4].split(",") if i]
+if "--rerun" in options:
+    rerun = [int(i) for i in options[options.index("--rerun") + 1].split(",") if i]
+stop_on_error = "--stop-on-error" in options
 
 nb = nbformat.read(notebook, as_version=4)
-client = NotebookClient(nb, kernel_name="tslab", timeout=1200, allow_errors=True,
+client = NotebookClient(nb, kernel_name="tslab", timeout=1200, allow_errors=not stop_on_error,
                         resources={"metadata": {"path": notebook.rsplit("/", 1)[0] or "."}})
 with client.setup_kernel():
     for index, cell in enumerate(nb.cells):
-        client.execute_cell(cell, index)
+        try:
+            client.execute_cell(cell, index)
+        except CellExecutionError:
+            nb.metadata["first_error"] = index
+            break
     reruns = []
     for index in rerun:
         copy = nbformat.from_dict(nb.cells[index])

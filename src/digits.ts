@@ -171,3 +171,30 @@ export function digitGridCaption(labels: string[], perRow: number): string {
   }
   return lines.join('\n');
 }
+
+/**
+ * A 28×28 digit drawn the way a photo of handwriting looks: dark ink on
+ * white paper, `scale` times larger, off-centre in a `width`×`height`
+ * picture. The notebook and the tests use it to show that a picture of any
+ * size and polarity is brought back to MNIST's form before predicting.
+ */
+export function digitOnPaperPng(pixels: DigitPixels, opts: { width?: number; height?: number; scale?: number; left?: number; top?: number } = {}): Buffer {
+  const fn = 'digitOnPaperPng';
+  checkPixelType(pixels, fn);
+  if (pixels.length !== 784) throw new Error(`${fn}: expected the 784 pixels of one 28×28 image, got ${pixels.length}`);
+  const scale = positiveInt(opts.scale, 3, 'scale', fn);
+  const width = positiveInt(opts.width, 100, 'width', fn);
+  const height = positiveInt(opts.height, 120, 'height', fn);
+  const left = opts.left ?? 10;
+  const top = opts.top ?? 30;
+  if (left < 0 || top < 0 || left + 28 * scale > width || top + 28 * scale > height) {
+    throw new Error(`${fn}: a ${28 * scale}×${28 * scale} digit at (${left}, ${top}) does not fit in ${width}×${height}; make the picture larger or the scale smaller`);
+  }
+  const paper = Buffer.alloc(width * height, 255);
+  for (let y = 0; y < 28 * scale; y++) {
+    for (let x = 0; x < 28 * scale; x++) {
+      paper[(top + y) * width + left + x] = 255 - grey(pixels, Math.floor(y / scale) * 28 + Math.floor(x / scale), fn);
+    }
+  }
+  return encodeGrey(width, height, paper);
+}

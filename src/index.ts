@@ -22,3 +22,5 @@ export * from './notebook-progress';
 export * from './experiments';
 export * from './session';
 export * from './checks';
+export * from './preprocess';
+export * from './image-file';

@@ -4,7 +4,7 @@
  */
 import { expect } from 'chai';
 import { PNG } from 'pngjs';
-import { digitGridCaption, digitGridPng, digitPng } from '../src/digits';
+import { digitGridCaption, digitGridPng, digitOnPaperPng, digitPng } from '../src/digits';
 
 const SIDE = 28;
 const SIZE = SIDE * SIDE;
@@ -122,5 +122,21 @@ describe('digits', () => {
       expect(() => digitGridCaption([], 3)).to.throw(/at least one label/);
       expect(() => digitGridCaption(['1'], 0)).to.throw(/perRow must be a positive integer, got 0/);
     });
+  });
+});
+
+describe('a digit drawn like a photo of paper', () => {
+  it('puts dark ink on white, scaled and off-centre', () => {
+    const pixels = new Uint8Array(784);
+    pixels[0] = 255;
+    const png = PNG.sync.read(digitOnPaperPng(pixels, { width: 100, height: 120, scale: 3, left: 10, top: 30 }));
+    expect([png.width, png.height]).to.deep.equal([100, 120]);
+    const at = (x: number, y: number): number => png.data[(y * 100 + x) * 4];
+    expect(at(0, 0)).to.equal(255);
+    expect([at(10, 30), at(12, 32), at(13, 30)]).to.deep.equal([0, 0, 255]);
+  });
+
+  it('refuses a digit that does not fit', () => {
+    expect(() => digitOnPaperPng(new Uint8Array(784), { width: 50 })).to.throw(/does not fit in 50×120/);
   });
 });

@@ -143,6 +143,10 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
     expect(spec, 'a JSON object, not a string').to.be.an('object');
   });
 
+  it('reads a digit from a picture of paper (PNG) and predicts 7', () => {
+    expect(textOf(cellWith(executed, 'mw.predictDigitImage(model, photoFile)').outputs)).to.match(/100×120 png, dark-on-light → predicted 7/);
+  });
+
   it('answers question 1 by training on raw and normalized pixels', () => {
     const text = textOf(cellWith(executed, 'mw.compareRuns').outputs);
     const loss = (name: string): number => Number(new RegExp(`${name}: loss per epoch ([\\d.]+)`).exec(text)![1]);

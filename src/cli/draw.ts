@@ -1,0 +1,297 @@
+/**
+ * `npm run draw`: a small web page, served on the loopback interface only,
+ * where a student draws a digit and watches the model that `npm start`
+ * saved read it live. Everything runs on this machine: the page loads
+ * TensorFlow.js, the model files and the preprocessing from this server
+ * and nowhere else (its Content-Security-Policy forbids anything else).
+ *
+ * The preprocessing is src/preprocess.ts, the very module Node runs, handed
+ * to the browser in a few lines of ES-module shim around its CommonJS
+ * output, so that the page and the notebook can never disagree.
+ */
+import * as fs from 'fs';
+import * as http from 'http';
+import * as path from 'path';
+import { AddressInfo } from 'net';
+import { parseArgs } from 'util';
+import * as preprocess from '../preprocess';
+
+export const DEFAULT_DRAW_PORT = 8028;
+/** Where `npm start` saves the model (its default --out is out/). */
+export const DEFAULT_MODEL_DIR = path.join('out', 'model');
+const LOOPBACK = '127.0.0.1';
+const MODEL_FILE = 'model.json';
+
+export const DRAW_USAGE = `Usage: npm run draw -- [options]
+
+Serves a page at http://${LOOPBACK}:${DEFAULT_DRAW_PORT}/ (this machine only) where you draw a digit
+with the mouse, a pen or a finger and see what the model trained by \`npm start\`
+predicts, with all 10 probabilities and the 28×28 image the model is fed.
+
+  --model DIR    the saved model: a folder with model.json and weights.bin, or the
+                 model.json itself (default ${DEFAULT_MODEL_DIR}, where \`npm start\` saves it)
+  --port N       port to listen on (default ${DEFAULT_DRAW_PORT}; 0 picks a free one)
+  --help         this text`;
+
+export interface DrawArgs {
+  modelDir: string;
+  port: number;
+  help: boolean;
+}
+
+/** A mistake in the command line: shown with the usage, exit code 2. */
+export class DrawUsageError extends Error {}
+
+export function parseDrawArgs(argv: string[]): DrawArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: { model: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    }));
+  } catch (error) {
+    throw new DrawUsageError((error as Error).message);
+  }
+  const port = values.port === undefined ? DEFAULT_DRAW_PORT : Number(values.port);
+  if (values.port !== undefined && (!/^\d+$/.test(values.port.trim()) || !Number.isInteger(port) || port > 65535)) {
+    throw new DrawUsageError(`--port expects a whole number from 0 to 65535, got "${values.port}".`);
+  }
+  if (values.model !== undefined && values.model.trim() === '') {
+    throw new DrawUsageError('--model expects a folder holding model.json (or the model.json itself), got an empty value.');
+  }
+  return { modelDir: values.model ?? DEFAULT_MODEL_DIR, port, help: values.help === true };
+}
+
+export interface ModelStatus {
+  /** True when model.json exists, so the page can load the model. */
+  ready: boolean;
+  /** Where model.json is (or is expected), as the user would type it. */
+  modelPath: string;
+  /** One line for the page and the console; tells which command creates a model when there is none. */
+  message: string;
+}
+
+function displayPath(file: string): string {
+  const relative = path.relative(process.cwd(), file);
+  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
+}
+
+/** Resolves --model: a folder with model.json, or the model.json file itself. */
+function resolveModelPath(modelDir: string): string {
+  const resolved = path.resolve(modelDir);
+  return resolved.endsWith('.json') ? resolved : path.join(resolved, MODEL_FILE);
+}
+
+/** Checked at each request, so a model saved while the server runs is picked up on reload. */
+export function modelStatus(modelDir: string): ModelStatus {
+  const modelFile = resolveModelPath(modelDir);
+  const shown = displayPath(modelFile);
+  if (fs.existsSync(modelFile) && fs.statSync(modelFile).isFile()) {
+    return { ready: true, modelPath: shown, message: `Using the model saved at ${shown}.` };
+  }
+  const isDefault = path.resolve(modelDir) === path.resolve(DEFAULT_MODEL_DIR);
+  const fix = isDefault
+    ? 'Create one with `npm start` (it trains the course model and saves it there), then reload this page.'
+    : 'Create one with `npm start` (it saves out/model/, used when you leave out --model), or with ' +
+      '`npm start -- --out DIR` and pass `--model DIR/model`; then reload this page.';
+  return { ready: false, modelPath: shown, message: `No trained model at ${shown} yet. ${fix}` };
+}
+
+const WEB_DIR = path.resolve(__dirname, '..', '..', 'web');
+const STATIC_FILES: Record<string, { file: string; type: string }> = {
+  '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+  '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+  '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
+};
+
+/**
+ * The page may talk to this server only (connect-src 'self'): no CDN, no
+ * analytics, nothing leaves the machine. 'unsafe-eval' because tf.min.js
+ * finds the global object with `Function("return this")()` and fails to
+ * load without it; the page shows no third-party content it could abuse.
+ */
+const SECURITY_HEADERS: Record<string, string> = {
+  'Content-Security-Policy': "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
+    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  // A model retrained while the page is open must not come from a cache.
+  'Cache-Control': 'no-store',
+};
+
+/** The compiled preprocessing as an ES module: the CommonJS Node loaded, inside a tiny shim (not a copy). */
+export function preprocessModuleSource(): string {
+  // The very file Node loaded: lib/preprocess.js when run from lib/, or
+  // src/preprocess.ts under ts-node (tests), transpiled the same way tsc
+  // would, so the page never runs a stale build.
+  const file = require.resolve('../preprocess');
+  let code = fs.readFileSync(file, 'utf8');
+  if (file.endsWith('.ts')) {
+    const ts: typeof import('typescript') = require('typescript');
+    code = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
+  }
+  code = code.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+  const names = Object.keys(preprocess).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
+  return [
+    `// ${displayPath(file)}, compiled to CommonJS, wrapped as an ES module by \`npm run draw\`.`,
+    'const module = { exports: {} };',
+    '(function (exports, module, require) {',
+    code,
+    "})(module.exports, module, (name) => { throw new Error('preprocess must not import anything, but asks for ' + name); });",
+    `export const { ${names.join(', ')} } = module.exports;`,
+    'export default module.exports;',
+    '',
+  ].join('\n');
+}
+
+export interface DrawServerOptions {
+  /** The saved model: a folder with model.json, or model.json itself (default out/model). */
+  modelDir?: string;
+  /** Port on 127.0.0.1; 0 (or leaving it out) picks a free one. */
+  port?: number;
+}
+
+export interface DrawServer {
+  /** http://127.0.0.1:PORT/ */
+  url: string;
+  port: number;
+  /** Where the page looks for the model, resolved. */
+  modelPath: string;
+  status(): ModelStatus;
+  close(): Promise<void>;
+}
+
+function send(res: http.ServerResponse, code: number, type: string, body: string | Buffer, head: boolean): void {
+  res.writeHead(code, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
+  res.end(head ? undefined : body);
+}
+
+function sendFile(res: http.ServerResponse, file: string, type: string, head: boolean): void {
+  fs.readFile(file, (error, body) => {
+    if (error !== null) {
+      send(res, 404, 'text/plain; charset=utf-8', `Not found: ${path.basename(file)} (${error.code ?? error.message})\n`, head);
+      return;
+    }
+    send(res, 200, type, body, head);
+  });
+}
+
+/** Only requests addressed to the loopback name: a page elsewhere cannot rebind its domain to this server. */
+function allowedHost(host: string | undefined, port: number): boolean {
+  return host === `${LOOPBACK}:${port}` || host === `localhost:${port}`;
+}
+
+function handler(modelDir: string, getPort: () => number): http.RequestListener {
+  const tfScript = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
+  const modelFile = resolveModelPath(modelDir);
+  const modelFolder = path.dirname(modelFile);
+  let preprocessSource: string | undefined;
+  return (req, res) => {
+    const head = req.method === 'HEAD';
+    if (req.method !== 'GET' && !head) {
+      res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' });
+      res.end();
+      return;
+    }
+    if (!allowedHost(req.headers.host, getPort())) {
+      send(res, 403, 'text/plain; charset=utf-8', `Open this page as http://${LOOPBACK}:${getPort()}/\n`, head);
+      return;
+    }
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const page = STATIC_FILES[pathname];
+    if (page !== undefined) {
+      sendFile(res, path.join(WEB_DIR, page.file), page.type, head);
+    } else if (pathname === '/vendor/tf.min.js') {
+      sendFile(res, tfScript, 'text/javascript; charset=utf-8', head);
+    } else if (pathname === '/preprocess.js') {
+      preprocessSource ??= preprocessModuleSource();
+      send(res, 200, 'text/javascript; charset=utf-8', preprocessSource, head);
+    } else if (pathname === '/api/model') {
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(modelStatus(modelDir)), head);
+    } else if (pathname === '/model/model.json') {
+      sendFile(res, modelFile, 'application/json; charset=utf-8', head);
+    } else if (/^\/model\/[\w-][\w.-]*$/.test(pathname) && !pathname.endsWith('.json')) {
+      // Weight shards named in model.json's manifest ('./weights.bin'): plain
+      // names inside the model's folder only, never a path out of it.
+      sendFile(res, path.join(modelFolder, pathname.slice('/model/'.length)), 'application/octet-stream', head);
+    } else if (pathname === '/favicon.ico') {
+      res.writeHead(204, SECURITY_HEADERS);
+      res.end();
+    } else {
+      send(res, 404, 'text/plain; charset=utf-8', `Not found: ${pathname}\n`, head);
+    }
+  };
+}
+
+/** Starts the page's server on 127.0.0.1; resolves once it listens. */
+export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawServer> {
+  const modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
+  const wanted = options.port ?? 0;
+  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) {
+    return Promise.reject(new Error(`startDrawServer: expected a port from 0 to 65535, got ${wanted}.`));
+  }
+  if (!fs.existsSync(WEB_DIR)) {
+    return Promise.reject(new Error(`The page's files are missing: expected them in ${WEB_DIR}. Restore the web/ folder (git checkout web).`));
+  }
+  let port = wanted;
+  const server = http.createServer(handler(modelDir, () => port));
+  return new Promise((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE'
+        ? new Error(`Port ${wanted} on ${LOOPBACK} is already in use (another \`npm run draw\`?). Stop that one, or pass --port N (0 picks a free port).`)
+        : error);
+    });
+    server.listen(wanted, LOOPBACK, () => {
+      port = (server.address() as AddressInfo).port;
+      resolve({
+        url: `http://${LOOPBACK}:${port}/`,
+        port,
+        modelPath: resolveModelPath(modelDir),
+        status: () => modelStatus(modelDir),
+        close: () => new Promise<void>((done) => {
+          server.close(() => done());
+          // Keep-alive connections would hold close() open until they time out.
+          server.closeAllConnections();
+        }),
+      });
+    });
+  });
+}
+
+async function main(): Promise<void> {
+  let args: DrawArgs;
+  try {
+    args = parseDrawArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof DrawUsageError)) throw error;
+    process.stderr.write(`Error: ${error.message}\n\n${DRAW_USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(DRAW_USAGE + '\n');
+    return;
+  }
+  let server: DrawServer;
+  try {
+    server = await startDrawServer({ modelDir: args.modelDir, port: args.port });
+  } catch (error) {
+    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  // Handlers first: whoever reads the address below may stop us right away.
+  const stop = (): void => {
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const status = server.status();
+  process.stdout.write(`Draw a digit at ${server.url} (served to this machine only)\n${status.message}\n` +
+    (status.ready ? '' : 'The page shows this too and works for drawing meanwhile.\n') + 'Press Ctrl+C to stop.\n');
+}
+
+if (require.main === module) void main();

@@ -11,6 +11,8 @@ export interface ModelOptions {
   seed?: number;
   inputs?: number;
   hidden?: number;
+  /** Share of the hidden layer's outputs dropped at random while training (the extension's regularizer); none by default. */
+  dropout?: number;
   classes?: number;
 }
 
@@ -27,6 +29,9 @@ export function createModel(options: ModelOptions = {}): tf.Sequential {
     activation: 'relu',
     kernelInitializer: tf.initializers.glorotUniform({ seed }),
   }));
+  if (options.dropout !== undefined && options.dropout > 0) {
+    model.add(tf.layers.dropout({ name: 'dropout', rate: options.dropout, seed: seed + 2 }));
+  }
   model.add(tf.layers.dense({
     name: 'output',
     units: options.classes ?? 10,

@@ -33,6 +33,8 @@ export interface History {
   };
   /** Wall-clock seconds each epoch took, validation included. */
   secondsPerEpoch: number[];
+  /** With early stopping: the 0-based epoch with the lowest val_loss, whose weights the model kept. */
+  bestEpoch?: number;
 }
 
 export interface BatchProgress {
@@ -67,6 +69,11 @@ export interface FitOptions {
   callbacks?: TrainingCallbacks | TrainingCallbacks[];
   /** Milliseconds between progress reports; each report reads back two numbers. */
   progressInterval?: number;
+  /**
+   * Keras' EarlyStopping on val_loss: stop once it has not improved for
+   * `patience` epochs, and put back the weights of the best epoch.
+   */
+  earlyStopping?: { patience: number };
 }
 
 function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
@@ -108,6 +115,10 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
     history.history.val_accuracy = [];
   }
 
+  if (options.earlyStopping !== undefined && options.validationData === undefined) {
+    throw new Error('Early stopping watches val_loss: pass validationData (e.g. from splitValidation()) too.');
+  }
+  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count });
   for (let epoch = 0; epoch < epochs; epoch++) {
     const started = Date.now();
@@ -166,6 +177,19 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
     history.history.accuracy.push(logs.accuracy);
     history.secondsPerEpoch.push((Date.now() - started) / 1000);
     for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
+    if (options.earlyStopping !== undefined && logs.val_loss !== undefined) {
+      if (best === undefined || logs.val_loss < best.loss) {
+        best?.weights.forEach((w) => w.dispose());
+        best = { loss: logs.val_loss, epoch, weights: model.getWeights().map((w) => tf.clone(w)) };
+      } else if (epoch - best.epoch >= options.earlyStopping.patience) {
+        break;
+      }
+    }
+  }
+  if (best !== undefined) {
+    model.setWeights(best.weights);
+    best.weights.forEach((w) => w.dispose());
+    history.bestEpoch = best.epoch;
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history);
   return history;

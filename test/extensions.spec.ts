@@ -1,0 +1,94 @@
+import { expect } from 'chai';
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { REAL_DATA_DIR } from './real-data';
+
+const ROOT = path.resolve(__dirname, '..');
+const PYTHON = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
+
+interface Output { output_type: string; name?: string; text?: string | string[]; data?: Record<string, unknown> }
+interface Cell { cell_type: string; source: string | string[]; outputs?: Output[] }
+
+const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
+
+/** Executes a notebook of notebooks/ with nbclient and the tslab kernel; returns its code cells. */
+function execute(name: string): Cell[] {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'extension-'));
+  try {
+    execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
+    execFileSync(PYTHON, [path.join(__dirname, 'run-notebook.py'), path.join(ROOT, 'notebooks', name), path.join(tmp, name)], {
+      env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: REAL_DATA_DIR },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    return (JSON.parse(fs.readFileSync(path.join(tmp, name), 'utf8')) as { cells: Cell[] }).cells.filter((c) => c.cell_type === 'code');
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+const text = (cells: Cell[]): string => cells.flatMap((c) => c.outputs ?? []).map((o) => joined(o.text)).join('');
+const errors = (cells: Cell[]): string[] => cells.flatMap((c) => (c.outputs ?? []).filter((o) => o.name === 'stderr').map((o) => joined(o.text)));
+const mimes = (cells: Cell[]): string[] => cells.flatMap((c) => c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {}));
+
+describe('the extension notebooks, executed by Jupyter', function () {
+  this.timeout(1200000);
+  before(function () {
+    if (spawnSync(PYTHON, ['-c', 'import nbclient, nbformat'], { encoding: 'utf8' }).status !== 0) {
+      if (process.env.CI) throw new Error(`Jupyter is required under CI: ${PYTHON} cannot import nbclient`);
+      this.skip();
+    }
+  });
+
+  describe('Fashion-MNIST', () => {
+    let cells: Cell[];
+    before(function () {
+      if (!fs.existsSync('/usr/share/datasets/fashion-mnist') && !process.env.FASHION_MNIST_DATA_DIR) {
+        if (process.env.CI) throw new Error('Fashion-MNIST is required under CI: install Debian\'s dataset-fashion-mnist');
+        this.skip();
+      }
+      cells = execute('extension-fashion-mnist.ipynb');
+    });
+
+    it('runs without an error and shows its figures', () => {
+      expect(errors(cells)).to.deep.equal([]);
+      expect(mimes(cells)).to.include('image/png').and.include('application/vnd.vegalite.v5+json');
+    });
+
+    it('reaches about 88 % with the course MLP, below MNIST\'s accuracy', () => {
+      const fashion = Number(/Fashion-MNIST test accuracy: ([\d.]+)/.exec(text(cells))![1]);
+      const digits = Number(/MNIST test accuracy:\s+([\d.]+)/.exec(text(cells))![1]);
+      expect(fashion).to.be.within(0.84, 0.91);
+      expect(digits).to.be.greaterThan(fashion);
+    });
+
+    it('names the classes it confuses', () => {
+      expect(text(cells)).to.match(/(Shirt|T-shirt\/top|Pullover|Coat) taken for (Shirt|T-shirt\/top|Pullover|Coat)/);
+    });
+  });
+
+  describe('Improving the MLP', () => {
+    let cells: Cell[];
+    before(() => {
+      cells = execute('extension-improving-the-mlp.ipynb');
+    });
+
+    it('runs without an error and shows the validation curves', () => {
+      expect(errors(cells)).to.deep.equal([]);
+      expect(mimes(cells)).to.include('application/vnd.vegalite.v5+json');
+    });
+
+    it('shows overfitting: val_loss is lowest well before the last epoch and ends higher', () => {
+      const [, epoch, lowest, last] = /val_loss is lowest after epoch (\d+) \(([\d.]+)\) and ends at ([\d.]+)/.exec(text(cells))!;
+      expect(Number(epoch)).to.be.below(20);
+      expect(Number(last)).to.be.greaterThan(Number(lowest));
+    });
+
+    it('stops early and keeps the best epoch', () => {
+      const [, ran, kept] = /early stopping ran (\d+) of 30 epochs and kept the weights of epoch (\d+)/.exec(text(cells))!;
+      expect(Number(ran)).to.be.below(30);
+      expect(Number(ran)).to.equal(Number(kept) + 3);
+    });
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * What the benchmark's processes share: the JSON line a worker prints, a
+ * small flag parser, the data directory, and medians.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+
+/** A worker that could not run: backend or peer missing, or a crash. */
+export interface FailedRun {
+  kind: 'tfjs' | 'torch';
+  ok: false;
+  backend?: string;
+  error: string;
+  /** How to install what is missing (the PyTorch peer). */
+  install?: string;
+}
+
+/** `tfjs-worker --probe`: the backend loads here. */
+export interface ProbeResult {
+  kind: 'tfjs';
+  ok: true;
+  probe: true;
+  backend: string;
+  tfjsVersion: string;
+  /** wasm only: which build tfjs picked (SIMD; threads, which tfjs 4.22 never uses in Node). */
+  wasmSimd?: boolean;
+  wasmThreads?: boolean;
+}
+
+/** One training run of one configuration: a tfjs backend or the PyTorch peer. */
+export interface RunResult {
+  kind: 'tfjs' | 'torch';
+  ok: true;
+  probe?: false;
+  /** tfjs backend name, or `pytorch`. */
+  backend: string;
+  batchSize: number;
+  epochs: number;
+  seed: number;
+  trainSamples: number;
+  testSamples: number;
+  /** Reading and preparing MNIST, before training. */
+  loadSeconds: number;
+  secondsPerEpoch: number[];
+  trainLoss: number[];
+  trainAccuracy: number[];
+  testLoss: number;
+  testAccuracy: number;
+  /** Median of 3 passes over the test set. */
+  evaluateMs: number;
+  predictMs: number;
+  /** maxRSS of the worker process, MiB. */
+  peakRssMiB: number;
+  /** CPU time (user + system, all threads) the worker process used. */
+  cpuSeconds?: number;
+  /** Set by run.ts: the worker's wall time, and the cores other processes kept busy meanwhile, on average. */
+  wallSeconds?: number;
+  otherCores?: number;
+  tfjsVersion?: string;
+  /** tf.memory().numTensors after creating the model, after each epoch, after evaluate/predict, after model.dispose(). */
+  tensorsBefore?: number;
+  tensorsAfterEpoch?: number[];
+  tensorsAfterInference?: number;
+  tensorsAfterDispose?: number;
+  torchVersion?: string;
+  numpyVersion?: string;
+  threads?: number;
+}
+
+/** `peer_torch.py --probe`: torch imports, and with which libraries. */
+export interface PeerProbeResult {
+  kind: 'torch';
+  ok: true;
+  probe: true;
+  backend: 'pytorch';
+  torchVersion: string;
+  numpyVersion: string;
+  python: string;
+  pythonVersion: string;
+  threads: number;
+  /** The BLAS shared libraries the Python process loaded. */
+  blas: string[];
+}
+
+export type WorkerResult = FailedRun | ProbeResult | PeerProbeResult | RunResult;
+
+/** The four MNIST files, gzip-compressed or unpacked. */
+export const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+
+/** The MNIST files that `dir` lacks (under either name). */
+export function missingMnistFiles(dir: string): string[] {
+  return MNIST_FILES.filter((f) => !fs.existsSync(path.join(dir, f + '.gz')) && !fs.existsSync(path.join(dir, f))).map((f) => f + '.gz');
+}
+
+/** The shared copy beside the repository (as the tests use it). */
+export const SHARED_DATA_DIR = path.resolve(__dirname, '..', '..', 'shared', 'data', 'mnist');
+/** The project's download cache, which `npm run data` fills. */
+export const CACHE_DATA_DIR = path.resolve(__dirname, '..', 'data', 'mnist');
+
+/** MNIST_DATA_DIR if set, else ../shared/data/mnist beside the repository, else the download cache data/mnist if it is complete there. */
+export function defaultDataDir(): string {
+  const fromEnv = process.env.MNIST_DATA_DIR?.trim();
+  if (fromEnv) return path.resolve(fromEnv);
+  if (missingMnistFiles(SHARED_DATA_DIR).length > 0 && missingMnistFiles(CACHE_DATA_DIR).length === 0) return CACHE_DATA_DIR;
+  return SHARED_DATA_DIR;
+}
+
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+export type FlagKind = 'string' | 'number' | 'boolean' | 'list';
+
+export class UsageError extends Error {}
+
+export interface Flags {
+  has(name: string): boolean;
+  string(name: string, fallback: string): string;
+  optionalString(name: string): string | undefined;
+  number(name: string, fallback: number): number;
+  optionalNumber(name: string): number | undefined;
+  boolean(name: string): boolean;
+  /** Comma-separated values. */
+  list(name: string, fallback: readonly string[]): string[];
+}
+
+/** `--name value`, `--name=value` and bare `--flag` for booleans; unknown flags are an error. */
+export function parseFlags(argv: readonly string[], spec: Record<string, FlagKind>): Flags {
+  const values = new Map<string, string>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (!arg.startsWith('--')) throw new UsageError(`Unexpected argument "${arg}".`);
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const kind = spec[name];
+    if (kind === undefined) throw new UsageError(`Unknown option --${name}.`);
+    if (kind === 'boolean') {
+      if (eq >= 0) throw new UsageError(`--${name} takes no value.`);
+      values.set(name, 'true');
+      continue;
+    }
+    const value = eq >= 0 ? arg.slice(eq + 1) : argv[++i];
+    if (value === undefined) throw new UsageError(`--${name} needs a value.`);
+    values.set(name, value);
+  }
+  const toNumber = (name: string, raw: string): number => {
+    const n = Number(raw);
+    if (raw.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} expects a number, got "${raw}".`);
+    return n;
+  };
+  return {
+    has: (name) => values.has(name),
+    string: (name, fallback) => values.get(name) ?? fallback,
+    optionalString: (name) => values.get(name),
+    number: (name, fallback) => {
+      const raw = values.get(name);
+      return raw === undefined ? fallback : toNumber(name, raw);
+    },
+    optionalNumber: (name) => {
+      const raw = values.get(name);
+      return raw === undefined ? undefined : toNumber(name, raw);
+    },
+    boolean: (name) => values.has(name),
+    list: (name, fallback) => {
+      const raw = values.get(name);
+      return raw === undefined ? [...fallback] : raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    },
+  };
+}

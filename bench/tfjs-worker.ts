@@ -1,0 +1,134 @@
+/**
+ * One benchmark configuration in one fresh Node process: trains the course
+ * MLP on MNIST with one tfjs backend and batch size, then times evaluate
+ * and predict on the 10,000 test images. Started by bench/run.ts; prints
+ * exactly one JSON line (a `WorkerResult`) to stdout, everything else to
+ * stderr. Peak RSS is this process's own, so each configuration is measured
+ * from a clean start.
+ *
+ *   node -r ts-node/register bench/tfjs-worker.ts --backend wasm --batch-size 32 --epochs 5 --seed 42
+ *   node -r ts-node/register bench/tfjs-worker.ts --backend tensorflow --probe
+ */
+import { performance } from 'perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend';
+import { loadMnist } from '../src/mnist';
+import { prepareSamples } from '../src/prepare';
+import { createModel } from '../src/model';
+import { fit } from '../src/train';
+import { evaluate, predictLabels } from '../src/evaluate';
+import { WorkerResult, defaultDataDir, median, parseFlags } from './common';
+
+/** Repeats of evaluate and predict; their median is reported. */
+const INFERENCE_REPEATS = 3;
+
+function emit(result: WorkerResult): void {
+  process.stdout.write('\n' + JSON.stringify(result) + '\n');
+}
+
+function peakRssMiB(): number {
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+function cpuSeconds(): number {
+  const usage = process.resourceUsage();
+  return (usage.userCPUTime + usage.systemCPUTime) / 1e6;
+}
+
+function timed<T>(f: () => T): { value: T; ms: number } {
+  const start = performance.now();
+  const value = f();
+  return { value, ms: performance.now() - start };
+}
+
+async function main(): Promise<void> {
+  const flags = parseFlags(process.argv.slice(2), {
+    backend: 'string', 'batch-size': 'number', epochs: 'number', seed: 'number',
+    'data-dir': 'string', 'train-limit': 'number', probe: 'boolean',
+  });
+  const backendName = flags.string('backend', 'wasm');
+  let backend: string;
+  try {
+    backend = (await initBackend(backendName)).name;
+  } catch (error) {
+    emit({ kind: 'tfjs', ok: false, backend: backendName, error: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  if (flags.boolean('probe')) {
+    const wasm = backend === 'wasm'
+      ? { wasmSimd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), wasmThreads: Boolean(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')) }
+      : {};
+    emit({ kind: 'tfjs', ok: true, backend, probe: true, tfjsVersion: tf.version.tfjs, ...wasm });
+    return;
+  }
+
+  const batchSize = flags.number('batch-size', 32);
+  const epochs = flags.number('epochs', 1);
+  const seed = flags.number('seed', 42);
+  const limit = flags.optionalNumber('train-limit');
+  const dataDir = flags.string('data-dir', defaultDataDir());
+
+  const loadStart = performance.now();
+  const mnist = await loadMnist({ dir: dataDir });
+  const train = prepareSamples(mnist.train, { limit });
+  const test = prepareSamples(mnist.test);
+  const loadSeconds = (performance.now() - loadStart) / 1000;
+
+  const model = createModel({ seed });
+  const tensorsBefore = tf.memory().numTensors;
+  const tensorsAfterEpoch: number[] = [];
+  const history = await fit(model, train, {
+    epochs, batchSize, seed,
+    callbacks: {
+      onEpochEnd: (epoch, logs) => {
+        tensorsAfterEpoch.push(tf.memory().numTensors);
+        process.stderr.write(`  ${backend} batch ${batchSize} seed ${seed}: epoch ${epoch + 1}/${epochs} ` +
+          `loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)} (${tensorsAfterEpoch[epoch]} tensors)\n`);
+      },
+    },
+  });
+
+  const evaluateMs: number[] = [];
+  const predictMs: number[] = [];
+  let score = { loss: NaN, accuracy: NaN };
+  for (let i = 0; i < INFERENCE_REPEATS; i++) {
+    const e = timed(() => evaluate(model, test));
+    score = e.value;
+    evaluateMs.push(e.ms);
+    predictMs.push(timed(() => predictLabels(model, test)).ms);
+  }
+  const tensorsAfterInference = tf.memory().numTensors;
+  model.dispose();
+
+  emit({
+    kind: 'tfjs',
+    ok: true,
+    backend,
+    tfjsVersion: tf.version.tfjs,
+    batchSize,
+    epochs,
+    seed,
+    trainSamples: train.count,
+    testSamples: test.count,
+    loadSeconds,
+    secondsPerEpoch: history.secondsPerEpoch,
+    trainLoss: history.history.loss,
+    trainAccuracy: history.history.accuracy,
+    testLoss: score.loss,
+    testAccuracy: score.accuracy,
+    evaluateMs: median(evaluateMs),
+    predictMs: median(predictMs),
+    tensorsBefore,
+    tensorsAfterEpoch,
+    tensorsAfterInference,
+    tensorsAfterDispose: tf.memory().numTensors,
+    peakRssMiB: peakRssMiB(),
+    cpuSeconds: cpuSeconds(),
+  });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write((error instanceof Error ? error.stack ?? error.message : String(error)) + '\n');
+  emit({ kind: 'tfjs', ok: false, error: error instanceof Error ? error.message : String(error) });
+  process.exitCode = 1;
+});

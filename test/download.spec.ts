@@ -25,16 +25,7 @@ import {
   startServer,
   tinyDataset,
 } from './fixtures';
-
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
+import { rejection } from './errors';
 
 /** Servers started by a test, closed after it. */
 const servers: TestServer[] = [];

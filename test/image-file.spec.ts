@@ -15,6 +15,7 @@ import { prepareSamples } from '../src/prepare';
 import { decodeImage, jpegOrientation, predictDigitImage, readDigitImage, sniffFormat } from '../src/image-file';
 import { preprocessDigit } from '../src/preprocess';
 import { realMnist } from './real-data';
+import { errorOf } from './errors';
 
 const WIDTH = 100;
 const HEIGHT = 120;
@@ -76,15 +77,6 @@ function storedForOrientation6(rgba: Uint8Array): Uint8Array {
     }
   }
   return stored;
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
 }
 
 describe('reading a digit from a PNG or JPEG file', function () {

@@ -26,17 +26,7 @@ import {
   startServer,
   tinyDataset,
 } from './fixtures';
-
-/** The rejection of a promise, failing the test when it resolves. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (err) {
-    if (err instanceof Error) return err;
-    throw new Error(`rejected with a non-Error: ${String(err)}`);
-  }
-  throw new Error('expected a rejection, but the promise resolved');
-}
+import { rejection } from './errors';
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

@@ -5,15 +5,7 @@ import { predictDigit, toModelInput } from '../src/predict';
 import { argmaxRows, evaluate, predictLabels, predictProbabilities } from '../src/evaluate';
 import { prepareSamples } from '../src/prepare';
 import { realMnist } from './real-data';
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
-}
+import { errorOf } from './errors';
 
 describe('predicting one digit (reshape to (1, 784), predict, argmax)', () => {
   let model: tf.Sequential;

@@ -9,6 +9,7 @@ import { fit } from '../src/train';
 import { prepareSamples, Samples } from '../src/prepare';
 import { predictLabels } from '../src/evaluate';
 import { realMnist } from './real-data';
+import { errorOf } from './errors';
 
 /** An RGBA canvas filled with one gray level (and alpha), like a canvas's ImageData. */
 function rgba(width: number, height: number, gray: number, alpha = 255): { data: Uint8ClampedArray; width: number; height: number } {
@@ -48,15 +49,6 @@ function inkExtent(pixels: Float32Array): { rows: number; cols: number; top: num
     }
   }
   return { rows: bottom - top + 1, cols: right - left + 1, top, left };
-}
-
-function errorOf(f: () => unknown): string {
-  try {
-    f();
-  } catch (e) {
-    return (e as Error).message;
-  }
-  return 'no error';
 }
 
 describe('preprocessing a drawn digit like MNIST', () => {

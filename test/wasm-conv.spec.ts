@@ -1,20 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { seededRandom } from '../src/random';
-
-function randomValues(n: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
-  return Float32Array.from({ length: n }, () => random() * 2 - 1);
-}
-
-async function on(backend: string, f: () => tf.Tensor): Promise<{ shape: number[]; values: Float32Array }> {
-  await tf.setBackend(backend);
-  const out = f();
-  const result = { shape: out.shape, values: (await out.data()) as Float32Array };
-  out.dispose();
-  return result;
-}
+import { on, randomValues } from './compare-backends';
 
 describe('the wasm Conv2D filter gradient (missing from tfjs-backend-wasm 4.22)', () => {
   before(async () => {

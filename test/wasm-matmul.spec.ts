@@ -2,27 +2,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
 import { wasmMatMulFixInstalled } from '../src/wasm-matmul';
-import { seededRandom } from '../src/random';
-
-function randomValues(n: number, seed: number): Float32Array {
-  const random = seededRandom(seed);
-  return Float32Array.from({ length: n }, () => random() * 2 - 1);
-}
-
-/** Runs `f` on one backend with fresh copies of the inputs; returns the values. */
-async function on(backend: string, f: () => tf.Tensor): Promise<{ shape: number[]; values: Float32Array }> {
-  await tf.setBackend(backend);
-  const out = f();
-  const result = { shape: out.shape, values: (await out.data()) as Float32Array };
-  out.dispose();
-  return result;
-}
-
-function maxAbsDifference(a: Float32Array, b: Float32Array): number {
-  let max = 0;
-  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
-  return max;
-}
+import { maxAbsDifference, on, randomValues } from './compare-backends';
 
 describe('the wasm transposed-matmul workaround', () => {
   before(async () => {

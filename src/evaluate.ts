@@ -17,7 +17,8 @@ export function predictProbabilities(model: tf.LayersModel, samples: Samples, ba
     const size = Math.min(batchSize, samples.count - start);
     const probabilities = tf.tidy(() => {
       const xs = tf.tensor2d(samples.x.subarray(start * samples.features, (start + size) * samples.features), [size, samples.features]);
-      return model.predict(xs) as tf.Tensor2D;
+      // predict() splits its input into batches of 32 unless told otherwise.
+      return model.predict(xs, { batchSize: size }) as tf.Tensor2D;
     });
     out.set(probabilities.dataSync(), start * classes);
     probabilities.dispose();
@@ -52,7 +53,7 @@ export function evaluate(model: tf.LayersModel, samples: Samples, batchSize = EV
     const [loss, hits] = tf.tidy(() => {
       const xs = tf.tensor2d(samples.x.subarray(start * samples.features, (start + size) * samples.features), [size, samples.features]);
       const ys = tf.tensor1d(Int32Array.from(samples.y.subarray(start, start + size)), 'int32');
-      const probabilities = model.predict(xs) as tf.Tensor2D;
+      const probabilities = model.predict(xs, { batchSize: size }) as tf.Tensor2D;
       return [tf.sum(crossEntropyFromProbabilities(ys, probabilities)), countCorrect(ys, probabilities)];
     });
     lossSum += loss.dataSync()[0];

@@ -107,6 +107,13 @@ describe('predicting and evaluating the whole test set in large batches', () => 
     expect(tf.memory().numTensors).to.equal(before);
   });
 
+  it('runs each large batch through the model in one pass, not in tfjs\' default batches of 32', async () => {
+    const samples = prepareSamples((await realMnist()).test, { limit: 300 });
+    const profile = await tf.profile(() => { predictProbabilities(model, samples); });
+    // Two Dense layers: one fused matrix multiply each for the whole batch of 300.
+    expect(profile.kernels.filter((k) => k.name === '_FusedMatMul')).to.have.length(2);
+  });
+
   it('argmax picks the largest value of each row', () => {
     expect(Array.from(argmaxRows(Float32Array.from([0.1, 0.7, 0.2, 0.5, 0.3, 0.2]), 3))).to.deep.equal([1, 0]);
   });

@@ -69,7 +69,7 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     const logProbabilities = tf.logSoftmax(logits);
     const onehot = tf.oneHot(y, classes);
     const lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
-    const correct = tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')) as tf.Scalar;
+    const correct = countCorrect(y, logits);
 
     const gradients: tf.NamedTensorMap = {};
     let dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;

@@ -8,7 +8,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulFix } from './wasm-matmul';
-import { installWasmConvBackpropFilter } from './wasm-conv';
+import { installWasmConvGradients } from './wasm-conv';
+import { installWasmMaxPoolGrad } from './wasm-pool';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -39,7 +40,8 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     const dist = path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/dist/tfjs-backend-wasm.wasm'));
     setWasmPaths(dist + path.sep);
     installWasmMatMulFix();
-    installWasmConvBackpropFilter();
+    installWasmConvGradients();
+    installWasmMaxPoolGrad();
   }
 };
 

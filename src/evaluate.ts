@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Samples } from './prepare';
+import { inputTensor } from './model-input';
 import { countCorrect, crossEntropyFromProbabilities } from './loss';
 
 export const EVALUATION_BATCH = 2500;
@@ -16,7 +17,7 @@ export function predictProbabilities(model: tf.LayersModel, samples: Samples, ba
   for (let start = 0; start < samples.count; start += batchSize) {
     const size = Math.min(batchSize, samples.count - start);
     const probabilities = tf.tidy(() => {
-      const xs = tf.tensor2d(samples.x.subarray(start * samples.features, (start + size) * samples.features), [size, samples.features]);
+      const xs = inputTensor(model, samples.x.subarray(start * samples.features, (start + size) * samples.features), size);
       // predict() splits its input into batches of 32 unless told otherwise.
       return model.predict(xs, { batchSize: size }) as tf.Tensor2D;
     });
@@ -51,7 +52,7 @@ export function evaluate(model: tf.LayersModel, samples: Samples, batchSize = EV
   for (let start = 0; start < samples.count; start += batchSize) {
     const size = Math.min(batchSize, samples.count - start);
     const [loss, hits] = tf.tidy(() => {
-      const xs = tf.tensor2d(samples.x.subarray(start * samples.features, (start + size) * samples.features), [size, samples.features]);
+      const xs = inputTensor(model, samples.x.subarray(start * samples.features, (start + size) * samples.features), size);
       const ys = tf.tensor1d(Int32Array.from(samples.y.subarray(start, start + size)), 'int32');
       const probabilities = model.predict(xs, { batchSize: size }) as tf.Tensor2D;
       return [tf.sum(crossEntropyFromProbabilities(ys, probabilities)), countCorrect(ys, probabilities)];

@@ -10,6 +10,8 @@ export * from './mnist';
 export * from './backend';
 export * from './prepare';
 export * from './model';
+export * from './cnn';
+export * from './model-input';
 export * from './train';
 export * from './evaluate';
 export * from './predict';

@@ -57,17 +57,32 @@ export function modelSummary(model: tf.LayersModel): string {
   return lines.join('\n');
 }
 
-/** Parameters per layer, with how each count comes about (inputs·units + units). */
+function dims(shape: tf.Shape | tf.Shape[]): string {
+  const single = (Array.isArray(shape[0]) ? shape[0] : shape) as tf.Shape;
+  return single.slice(1).join('×');
+}
+
+function inputShapeOf(layer: tf.layers.Layer): tf.Shape {
+  const input = layer.input;
+  return (Array.isArray(input) ? input[0] : input).shape;
+}
+
+/**
+ * Parameters per layer, with the shapes flowing in and out and how each
+ * count comes about: inputs·units + units for Dense, kh·kw·channels·filters
+ * + filters for Conv2D; pooling and flattening learn nothing.
+ */
 export function parameterBreakdown(model: tf.LayersModel): { layer: string; shape: string; params: number; formula: string }[] {
   return model.layers.map((layer) => {
-    const [kernel, bias] = layer.getWeights();
-    const [fanIn, units] = kernel.shape;
-    return {
-      layer: layer.name,
-      shape: `${fanIn} → ${units}`,
-      params: layer.countParams(),
-      formula: `${fanIn}·${units} + ${bias.shape[0]} = ${fanIn * units + bias.shape[0]}`,
-    };
+    const weights = layer.getWeights();
+    const params = layer.countParams();
+    let formula = 'no weights: 0';
+    if (weights.length > 0) {
+      const kernel = weights[0].shape;
+      const bias = weights.length > 1 ? weights[1].shape[0] : 0;
+      formula = `${kernel.join('·')}${bias > 0 ? ` + ${bias}` : ''} = ${params}`;
+    }
+    return { layer: layer.name, shape: `${dims(inputShapeOf(layer))} → ${dims(layer.outputShape)}`, params, formula };
   });
 }
 

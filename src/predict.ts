@@ -1,12 +1,14 @@
 /**
  * The course's closing demo, made safe to call with whatever a student has
  * at hand: one image as 28×28, 784, 1×784 or 1×28×28×1 values (0–255 or
- * 0–1) is reshaped to (1, 784), predicted, and `argmax` picks the digit.
+ * 0–1) is reshaped to the model's input, (1, 784) for the course's Dense
+ * model or (1, 28, 28, 1) for a CNN, predicted, and `argmax` picks the digit.
  * Anything else is refused with a message that says what was given, what is
  * expected and how to fix it: the course's last question.
  */
 import * as tf from '@tensorflow/tfjs';
 import { argmaxRows } from './evaluate';
+import { batchShape, inputTensor } from './model-input';
 
 export const IMAGE_SIDE = 28;
 export const IMAGE_SIZE = IMAGE_SIDE * IMAGE_SIDE;
@@ -19,8 +21,8 @@ export interface DigitPrediction {
   digit: number;
   /** The model's 10 softmax outputs; they sum to 1. */
   probabilities: number[];
-  /** The shape the image was reshaped to before predicting: [1, 784]. */
-  inputShape: [number, number];
+  /** The shape the image was reshaped to before predicting: [1, 784] for the Dense model, [1, 28, 28, 1] for a CNN. */
+  inputShape: number[];
 }
 
 function shapeOf(value: unknown): number[] {
@@ -97,16 +99,13 @@ export function toModelInput(image: ImageInput): Float32Array {
   return flat;
 }
 
-/** Reshapes one image to (1, 784), predicts, and picks the digit with argmax. */
+/** Reshapes one image to a batch of one in the model's input shape, predicts, and picks the digit with argmax. */
 export function predictDigit(model: tf.LayersModel, image: ImageInput): DigitPrediction {
   const pixels = toModelInput(image);
-  const probabilities = tf.tidy(() => {
-    const input = tf.tensor2d(pixels, [1, IMAGE_SIZE]);
-    return model.predict(input) as tf.Tensor2D;
-  });
+  const probabilities = tf.tidy(() => model.predict(inputTensor(model, pixels, 1)) as tf.Tensor2D);
   const values = probabilities.dataSync() as Float32Array;
   probabilities.dispose();
-  return { digit: argmaxRows(values, values.length)[0], probabilities: Array.from(values), inputShape: [1, IMAGE_SIZE] };
+  return { digit: argmaxRows(values, values.length)[0], probabilities: Array.from(values), inputShape: batchShape(model, 1) };
 }
 
 /** A grayscale image copied into 3 equal channels: 28×28 → 28×28×3, as a colour photo would arrive. */

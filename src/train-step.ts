@@ -26,7 +26,7 @@ export interface TrainStep {
    * Trains on one batch; returns the batch's summed loss and number of
    * correct answers as scalars (the caller disposes them).
    */
-  (x: tf.Tensor2D, y: tf.Tensor1D): { lossSum: tf.Scalar; correct: tf.Scalar };
+  (x: tf.Tensor, y: tf.Tensor1D): { lossSum: tf.Scalar; correct: tf.Scalar };
 }
 
 function hasNoExtras(config: tf.serialization.ConfigDict): boolean {
@@ -55,7 +55,9 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
   }
   if (layers.length === 0) return undefined;
 
-  return (x, y) => tf.tidy(() => {
+  return (batch, y) => tf.tidy(() => {
+    // A stack of Dense layers takes flat rows, so its batches come as (n, features).
+    const x = batch as tf.Tensor2D;
     const n = x.shape[0];
     const inputs: tf.Tensor2D[] = [x];
     let a: tf.Tensor2D = x;

@@ -13,6 +13,7 @@ import { Samples } from './prepare';
 import { seededRandom, shuffledIndices } from './random';
 import { trainStepFor } from './train-step';
 import { evaluate } from './evaluate';
+import { inputTensor, valuesPerInput } from './model-input';
 import { DEFAULT_SEED } from './model';
 
 export interface EpochLogs {
@@ -77,7 +78,7 @@ export interface FitOptions {
 }
 
 function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
-  const expected = model.inputs[0].shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+  const expected = valuesPerInput(model);
   if (samples.features !== expected) {
     throw new Error(`The model expects ${expected} values per image but the samples have ${samples.features}. ` +
       'Flatten and normalize the images with prepareSamples() first.');
@@ -146,7 +147,7 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
         yBuffer[i] = samples.y[row];
       }
       const [newLoss, newCorrect] = tf.tidy(() => {
-        const xs = tf.tensor2d(xBuffer.subarray(0, size * features), [size, features]);
+        const xs = inputTensor(model, xBuffer.subarray(0, size * features), size);
         const ys = tf.tensor1d(yBuffer.subarray(0, size), 'int32');
         const result = step(xs, ys);
         return [tf.add(lossSum, result.lossSum) as tf.Scalar, tf.add(correctSum, result.correct) as tf.Scalar];

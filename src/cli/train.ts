@@ -58,7 +58,7 @@ async function run(args: TrainArgs): Promise<void> {
 
   // The course's closing cell: pic.reshape(1, 28 * 28), its size, argmax of the prediction.
   const first = predictDigit(model, mnist.test.images.subarray(0, IMAGE_SIZE));
-  say(`\nTest image 0 reshaped to (${first.inputShape.join(', ')}): size ${first.inputShape[0] * first.inputShape[1]}`);
+  say(`\nTest image 0 reshaped to (${first.inputShape.join(', ')}): size ${first.inputShape.reduce((a, b) => a * b, 1)}`);
   say(`Predicted digit: ${first.digit} (true label ${mnist.test.labels[0]}, probability ${first.probabilities[first.digit].toFixed(4)})`);
 
   const out = path.resolve(args.out);
@@ -85,7 +85,7 @@ async function run(args: TrainArgs): Promise<void> {
     history: history.history,
     secondsPerEpoch: history.secondsPerEpoch,
     peakRssMiB: Math.round(peakRssMiB),
-    firstTestImage: { size: first.inputShape[0] * first.inputShape[1], predicted: first.digit, label: mnist.test.labels[0] },
+    firstTestImage: { size: first.inputShape.reduce((a, b) => a * b, 1), predicted: first.digit, label: mnist.test.labels[0] },
     confusionMatrix: matrix,
     classReport: classReport(matrix),
     mostConfused: confused,

@@ -16,10 +16,12 @@ export interface CnnOptions {
   filters?: [number, number];
   /** Units of a Dense relu layer between the convolutions and the output; 0 for none. */
   hidden?: number;
+  /** Colour channels per pixel: 1 for MNIST's grey, 3 for an RGB picture. */
+  channels?: number;
   classes?: number;
 }
 
-/** 28×28×1 → Conv 3×3 → MaxPool 2×2 → Conv 3×3 → MaxPool 2×2 → Flatten → [Dense relu] → Dense softmax. */
+/** 28×28×channels (1 by default) → Conv 3×3 → MaxPool 2×2 → Conv 3×3 → MaxPool 2×2 → Flatten → [Dense relu] → Dense softmax. */
 export function createCnn(options: CnnOptions = {}): tf.Sequential {
   const seed = options.seed ?? DEFAULT_SEED;
   const [first, second] = options.filters ?? [32, 64];
@@ -28,7 +30,7 @@ export function createCnn(options: CnnOptions = {}): tf.Sequential {
   const init = (offset: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed: seed + offset });
   const model = tf.sequential({ name: 'mnist_cnn' });
   model.add(tf.layers.conv2d({
-    name: 'conv1', inputShape: [28, 28, 1], filters: first, kernelSize: 3, activation: 'relu', kernelInitializer: init(0),
+    name: 'conv1', inputShape: [28, 28, options.channels ?? 1], filters: first, kernelSize: 3, activation: 'relu', kernelInitializer: init(0),
   }));
   model.add(tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
   model.add(tf.layers.conv2d({ name: 'conv2', filters: second, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));

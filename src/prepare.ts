@@ -72,6 +72,32 @@ export function splitValidation(samples: Samples, fraction: number): { train: Sa
   };
 }
 
+/**
+ * The same digits somewhere else in the frame: every image moved `right`
+ * pixels to the right and `down` pixels down (negative values move it left
+ * or up), the uncovered border left as background (0).
+ */
+export function shiftSamples(samples: Samples, right: number, down: number, side = 28): Samples {
+  if (samples.features !== side * side) {
+    throw new Error(`Expected square images of ${side}×${side} = ${side * side} values per sample, got ${samples.features}; ` +
+      'pass the side length of your images as the fourth argument.');
+  }
+  if (!Number.isInteger(right) || !Number.isInteger(down)) {
+    throw new Error(`Expected whole numbers of pixels to shift by, got right = ${right} and down = ${down}.`);
+  }
+  const x = new Float32Array(samples.x.length);
+  for (let n = 0; n < samples.count; n++) {
+    const image = n * samples.features;
+    for (let row = Math.max(0, down); row < Math.min(side, side + down); row++) {
+      const from = image + (row - down) * side;
+      const start = Math.max(0, right);
+      const end = Math.min(side, side + right);
+      x.set(samples.x.subarray(from + start - right, from + end - right), image + row * side + start);
+    }
+  }
+  return { x, y: samples.y, count: samples.count, features: samples.features };
+}
+
 /** The samples as tensors: x of shape (count, features), y as int32 labels. Dispose both when done. */
 export function toTensors(samples: Samples): { x: tf.Tensor2D; y: tf.Tensor1D } {
   return {

@@ -36,6 +36,8 @@ export interface History {
   secondsPerEpoch: number[];
   /** With early stopping: the 0-based epoch with the lowest val_loss, whose weights the model kept. */
   bestEpoch?: number;
+  /** With a learning-rate schedule: the rate each epoch trained with. */
+  learningRate?: number[];
 }
 
 export interface BatchProgress {
@@ -75,6 +77,36 @@ export interface FitOptions {
    * `patience` epochs, and put back the weights of the best epoch.
    */
   earlyStopping?: { patience: number };
+  /**
+   * Keras' LearningRateScheduler: before each epoch (0-based) the
+   * optimizer's learning rate becomes `schedule(epoch, currentRate)`, e.g.
+   * a tenth of it for the last epoch, to settle into a minimum.
+   */
+  learningRateSchedule?: (epoch: number, rate: number) => number;
+}
+
+/** The optimizer's learning rate, read and written the way tfjs' optimizers hold it. */
+interface RateHolder {
+  learningRate?: unknown;
+  setLearningRate?: (rate: number) => void;
+}
+
+function learningRateOf(optimizer: tf.Optimizer): number {
+  const rate = (optimizer as unknown as RateHolder).learningRate;
+  if (typeof rate !== 'number') {
+    throw new Error(`A learning-rate schedule needs an optimizer with a learning rate; ${optimizer.getClassName()} has none.`);
+  }
+  return rate;
+}
+
+function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  if (!(rate > 0 && Number.isFinite(rate))) {
+    throw new Error(`The learning-rate schedule returned ${rate}; expected a positive number such as 0.001.`);
+  }
+  const holder = optimizer as unknown as RateHolder;
+  // SGD and Momentum cache the rate as a tensor and offer a setter; Adam and the others read the field each step.
+  if (typeof holder.setLearningRate === 'function') holder.setLearningRate(rate);
+  else holder.learningRate = rate;
 }
 
 function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
@@ -122,6 +154,10 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
   let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count });
   for (let epoch = 0; epoch < epochs; epoch++) {
+    if (options.learningRateSchedule !== undefined) {
+      setLearningRate(optimizer, options.learningRateSchedule(epoch, learningRateOf(optimizer)));
+      (history.learningRate ??= []).push(learningRateOf(optimizer));
+    }
     const started = Date.now();
     let lastReport = started;
     const order = shuffledIndices(samples.count, random);

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { normalizePixels, prepareSamples, splitValidation, toTensors, LabelledImages } from '../src/prepare';
+import { normalizePixels, prepareSamples, shiftSamples, splitValidation, toTensors, LabelledImages, Samples } from '../src/prepare';
+import { errorOf } from './errors';
 import { realMnist } from './real-data';
 
 function tinySet(count: number): LabelledImages {
@@ -75,5 +76,25 @@ describe('turning samples into tensors', () => {
     x.dispose();
     y.dispose();
     expect(tf.memory().numTensors).to.equal(before);
+  });
+});
+
+describe('moving the digits within the frame (shiftSamples)', () => {
+  // One 3×3 image holding 1…9 row after row.
+  const one: Samples = { x: Float32Array.from([1, 2, 3, 4, 5, 6, 7, 8, 9]), y: Uint8Array.from([4]), count: 1, features: 9 };
+
+  it('moves right and down, filling the uncovered border with background', () => {
+    expect(Array.from(shiftSamples(one, 1, 1, 3).x)).to.deep.equal([0, 0, 0, 0, 1, 2, 0, 4, 5]);
+  });
+
+  it('moves left and up with negative amounts, and keeps the labels', () => {
+    const moved = shiftSamples(one, -1, -2, 3);
+    expect(Array.from(moved.x)).to.deep.equal([8, 9, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(moved.y)).to.deep.equal([4]);
+  });
+
+  it('refuses images that are not side × side, saying which side it assumed', () => {
+    expect(errorOf(() => shiftSamples(one, 1, 0))).to.match(/28×28 = 784 values per sample, got 9.*side length/);
+    expect(errorOf(() => shiftSamples(one, 0.5, 0, 3))).to.match(/whole numbers of pixels/);
   });
 });

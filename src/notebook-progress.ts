@@ -11,6 +11,20 @@ import { BatchProgress, TrainingCallbacks } from './train';
 
 const BAR_WIDTH = 30;
 
+/**
+ * tslab's output socket (zeromq) takes one pending send at a time: after 512
+ * sends in a row it defers one, and another send in the same tick then fails
+ * with EBUSY, which kills the kernel. A long training cell would cross that
+ * line with updates four times a second; updating at most once a second and
+ * letting the event loop run after each update (so a deferred send completes)
+ * keeps it clear.
+ */
+const MIN_UPDATE_MS = 1000;
+
+function nextTick(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
 /** One line of progress, e.g. `Epoch 2/5 [=====>....] 640/1875 - loss 0.1234 - accuracy 0.9634 - ETA 4s`. */
 export function progressLine(p: BatchProgress): string {
   const done = Math.round((p.batch / p.batches) * BAR_WIDTH);
@@ -26,11 +40,15 @@ export function notebookProgress(options: { title?: string } = {}): TrainingCall
   const line = liveDisplay();
   const chart = liveDisplay();
   const finished: string[] = [];
+  let lastUpdate = 0;
   return {
-    onBatchProgress: (p) => {
+    onBatchProgress: async (p) => {
+      if (p.batch < p.batches && Date.now() - lastUpdate < MIN_UPDATE_MS) return;
+      lastUpdate = Date.now();
       line.update([...finished, progressLine(p)].join('\n'));
+      await nextTick();
     },
-    onEpochEnd: (_epoch, _logs, history) => {
+    onEpochEnd: async (_epoch, _logs, history) => {
       finished.length = 0;
       history.history.loss.forEach((loss, i) => {
         const val = history.history.val_accuracy?.[i];
@@ -38,7 +56,9 @@ export function notebookProgress(options: { title?: string } = {}): TrainingCall
           `accuracy ${history.history.accuracy[i].toFixed(4)}` + (val === undefined ? '' : ` - val_accuracy ${val.toFixed(4)}`));
       });
       line.update(finished.join('\n'));
+      await nextTick();
       chart.update(trainingCurvesSpec(history.history, { title: options.title ?? 'Training curves' }));
+      await nextTick();
     },
   };
 }

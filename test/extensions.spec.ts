@@ -91,4 +91,47 @@ describe('the extension notebooks, executed by Jupyter', function () {
       expect(Number(ran)).to.equal(Number(kept) + 3);
     });
   });
+
+  describe('A small CNN', () => {
+    let cells: Cell[];
+    const number = (pattern: RegExp): number => {
+      const match = pattern.exec(text(cells));
+      expect(match, `no line matching ${pattern}`).to.not.equal(null);
+      return Number(match![1]);
+    };
+    before(() => {
+      cells = execute('extension-small-cnn.ipynb');
+    });
+
+    it('runs without an error and shows its tables and pictures', () => {
+      expect(errors(cells)).to.deep.equal([]);
+      expect(mimes(cells)).to.include('text/markdown').and.include('image/png');
+    });
+
+    it('reaches at least 99 % test accuracy, above the Dense model\'s', () => {
+      const cnn = number(/^CNN test accuracy: ([\d.]+)/m);
+      expect(cnn).to.be.at.least(0.99);
+      expect(cnn).to.be.greaterThan(number(/^Dense test accuracy: ([\d.]+)/m));
+    });
+
+    it('compares parameters and time per epoch', () => {
+      expect(number(/^CNN parameters: (\d+)/m)).to.equal(225034);
+      expect(number(/^Dense parameters: (\d+)/m)).to.equal(101770);
+      expect(number(/One CNN epoch takes ([\d.]+)× as long as one Dense epoch/)).to.be.greaterThan(1);
+      expect(text(cells)).to.include('| conv1 | 28×28×1 → 26×26×32 | 3·3·1·32 + 32 = 320 |');
+    });
+
+    it('keeps more of its accuracy than the Dense model when the digits move', () => {
+      expect(number(/CNN accuracy on moved digits: ([\d.]+)/)).to.be.greaterThan(number(/Dense accuracy on moved digits: ([\d.]+)/));
+    });
+
+    it('revisits the input-shape questions: (1, 28, 28, 1) for the CNN, (1, 784) refused, 28×28×3 refused', () => {
+      const out = text(cells);
+      expect(out).to.match(/CNN: test image 0 reshaped to \(1, 28, 28, 1\), predicted 7, label 7/);
+      expect(out).to.match(/Dense: test image 0 reshaped to \(1, 784\)/);
+      expect(out).to.match(/A \(1, 784\) row given to the CNN directly: .*expected .*4 dimension/);
+      expect(out).to.match(/28×28×3 given to the CNN: Expected .*28×28×3/);
+      expect(out).to.include('first layer of a CNN for 28×28×3 pictures: 28×28×3 → 26×26×32, 3·3·3·32 + 32 = 896');
+    });
+  });
 });

@@ -20,6 +20,7 @@ import {
 import { specToSvg, writeFigure } from '../src/render';
 import { inNotebook, liveDisplay, setNotebookDisplay, showMarkdown, showPng, showSpec } from '../src/display';
 import type { TslabModule } from '../src/display';
+import { notebookProgress } from '../src/notebook-progress';
 
 type Datum = Record<string, unknown>;
 
@@ -317,6 +318,22 @@ describe('display', () => {
     // A second live display is a separate output.
     liveDisplay().update('other');
     expect(messages[2].content.transient.display_id).not.to.equal(ids[0]);
+  });
+
+  it('shows training progress at most once a second, letting the event loop run after each update', async () => {
+    enterFakeKernel();
+    const progress = notebookProgress();
+    const base = { epoch: 0, epochs: 1, batches: 100, loss: 0.5, accuracy: 0.9, elapsed: 1 };
+    // Queued before the first update: it runs only if the update lets the event loop turn.
+    let loopTurned = false;
+    setImmediate(() => { loopTurned = true; });
+    await progress.onBatchProgress?.({ ...base, batch: 1 });
+    expect(loopTurned).to.equal(true);
+    for (let batch = 2; batch <= 50; batch++) await progress.onBatchProgress?.({ ...base, batch });
+    await progress.onBatchProgress?.({ ...base, batch: 100 });
+    // The first report and the epoch's last; the 49 in between came within the same second.
+    expect(messages.map((m) => m.content.data['text/plain'])).to.have.length(2);
+    expect(String(messages[1].content.data['text/plain'])).to.match(/100\/100/);
   });
 
   it('accepts the tslab module explicitly, and reports display failures instead of throwing', () => {

@@ -88,6 +88,34 @@ function epochRows(values: number[] | undefined, extra: Row): Row[] {
   return (values ?? []).map((v, i) => ({ ...extra, epoch: i + 1, value: finiteOrNull(v) }));
 }
 
+/** Up to this many epochs every epoch gets its tick; longer runs get Vega's integer ticks. */
+const EVERY_EPOCH_UP_TO = 20;
+
+/**
+ * An x axis of whole epochs. tickMinStep alone does not do it: for a span
+ * of 2 epochs Vega still asks d3 for 3 ticks, d3 answers 1, 1.5, 2, 2.5, 3,
+ * and format 'd' then prints "1 2 2 3 3". Listing the epochs avoids that.
+ */
+function epochAxis(epochs: number): { tickMinStep: number; format: string; values?: number[] } {
+  const values = Array.from({ length: epochs }, (_, i) => i + 1);
+  return { tickMinStep: 1, format: 'd', ...(epochs > 0 && epochs <= EVERY_EPOCH_UP_TO ? { values } : {}) };
+}
+
+/**
+ * Legends of named lines go under the chart, their labels never shortened:
+ * on the right, Vega cuts labels at 160 px ("val_loss, no dropo…"), and a
+ * wide legend there pushes past the output area's edge.
+ */
+const LINE_LEGEND = { orient: 'bottom', direction: 'vertical', labelLimit: 0 } as const;
+
+/** Labels longer than this are tilted on a categorical x axis so neighbours do not overlap. */
+const UPRIGHT_LABEL_CHARS = 2;
+
+function categoryAxis(labels: string[]): { labelAngle: number; labelAlign?: 'right'; labelBaseline?: 'middle' } {
+  const long = labels.some((l) => l.length > UPRIGHT_LABEL_CHARS);
+  return long ? { labelAngle: -45, labelAlign: 'right', labelBaseline: 'middle' } : { labelAngle: 0 };
+}
+
 /** Two side-by-side panels (loss, accuracy) per epoch, train vs validation. */
 export function trainingCurvesSpec(history: TrainingHistory, opts?: FigureOptions): TopLevelSpec {
   const values: Row[] = [
@@ -98,16 +126,16 @@ export function trainingCurvesSpec(history: TrainingHistory, opts?: FigureOption
   ];
   // Only splits that have data get a legend entry; the fixed order keeps their colours stable.
   const present = SPLITS.filter((split) => values.some((r) => r.split === split));
+  const epochs = Math.max(0, ...values.map((r) => Number(r.epoch)));
   const panel = (metric: string, zero: boolean): ConcatView => ({
     width: 260,
     height: 200,
     transform: [{ filter: { field: 'metric', equal: metric } }],
     mark: { type: 'line', point: true },
     encoding: {
-      // tickMinStep keeps short runs from showing fractional epochs.
-      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' }, title: 'epoch' },
+      x: { field: 'epoch', type: 'quantitative', axis: epochAxis(epochs), title: 'epoch' },
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero } },
-      color: { field: 'split', type: 'nominal', title: null, scale: { domain: present.length > 0 ? present : SPLITS } },
+      color: { field: 'split', type: 'nominal', title: null, scale: { domain: present.length > 0 ? present : SPLITS }, legend: LINE_LEGEND },
       tooltip: [
         { field: 'split', type: 'nominal' },
         { field: 'epoch', type: 'quantitative' },
@@ -159,7 +187,8 @@ export function confusionMatrixSpec(matrix: number[][], opts?: ConfusionMatrixOp
     height: Math.max(200, 30 * n),
     encoding: {
       // An explicit domain fixes the order; default ordinal sorting is lexical ("10" before "2").
-      x: { field: 'predicted', type: 'ordinal', title: 'predicted label', scale: { domain: labels }, axis: { labelAngle: 0 } },
+      // Digits stand upright; class names (Fashion-MNIST's "T-shirt/top") are tilted so they do not run into each other.
+      x: { field: 'predicted', type: 'ordinal', title: 'predicted label', scale: { domain: labels }, axis: categoryAxis(labels) },
       y: { field: 'actual', type: 'ordinal', title: 'true label', scale: { domain: labels } },
     },
     layer: [
@@ -213,7 +242,7 @@ export function probabilitiesSpec(probabilities: ArrayLike<number>, opts?: Proba
     height: 160,
     mark: 'bar',
     encoding: {
-      x: { field: 'label', type: 'ordinal', title: 'class', scale: { domain: labels }, axis: { labelAngle: 0 } },
+      x: { field: 'label', type: 'ordinal', title: 'class', scale: { domain: labels }, axis: categoryAxis(labels) },
       y: { field: 'probability', type: 'quantitative', title: 'probability', scale: { domain: [0, top] } },
       color: { condition: { test: 'datum.highlighted', value: ACCENT }, value: MUTED },
       tooltip: [
@@ -246,7 +275,7 @@ export function lossComparisonSpec(series: Record<string, number[]>, opts?: Loss
     height: 240,
     mark: { type: 'line', point: true },
     encoding: {
-      x: { field: 'epoch', type: 'quantitative', axis: { tickMinStep: 1, format: 'd' }, title: 'epoch' },
+      x: { field: 'epoch', type: 'quantitative', axis: epochAxis(Math.max(0, ...names.map((n) => series[n].length))), title: 'epoch' },
       y: {
         field: 'value',
         type: 'quantitative',
@@ -254,7 +283,7 @@ export function lossComparisonSpec(series: Record<string, number[]>, opts?: Loss
         scale: logScale ? { type: 'log' } : { zero: true },
       },
       // Domain in insertion order so colours follow the order the caller listed runs.
-      color: { field: 'run', type: 'nominal', title: null, scale: { domain: names } },
+      color: { field: 'run', type: 'nominal', title: null, scale: { domain: names }, legend: LINE_LEGEND },
       tooltip: [
         { field: 'run', type: 'nominal' },
         { field: 'epoch', type: 'quantitative' },

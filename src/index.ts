@@ -24,5 +24,6 @@ export * from './notebook-progress';
 export * from './experiments';
 export * from './session';
 export * from './checks';
+export * from './extension-checks';
 export * from './preprocess';
 export * from './image-file';

@@ -71,6 +71,25 @@ describe('the extension notebooks, executed by Jupyter', function () {
     it('names the classes it confuses', () => {
       expect(text(cells)).to.match(/(Shirt|T-shirt\/top|Pullover|Coat) taken for (Shirt|T-shirt\/top|Pullover|Coat)/);
     });
+
+    it('passes its exercise: the pair of classes the model confuses most, found in code', () => {
+      expect(text(cells)).to.match(/✓ .+ \(\d\) taken for .+ \(\d\): \d+ of the 10000 test images, the most frequent confusion/);
+    });
+
+    it('runs the CNN it talks about, and the prose says what it measured', () => {
+      const row = (name: string): { accuracy: number; tops: number } => {
+        const match = new RegExp(`^${name}\\s+test accuracy ([\\d.]+), mistakes on the four tops (\\d+) of 4000`, 'm').exec(text(cells));
+        expect(match, `no line for ${name}`).to.not.equal(null);
+        return { accuracy: Number(match![1]), tops: Number(match![2]) };
+      };
+      const [dense1, cnn1, dense5] = [row('Dense, 1 epoch'), row('CNN, 1 epoch'), row('Dense, 5 epochs')];
+      // "Given the same single epoch on the same images, the CNN gets more of the clothes right than the Dense model
+      // and makes fewer mistakes on the four tops"; "it does not yet match the Dense model's five epochs".
+      expect(cnn1.accuracy).to.be.greaterThan(dense1.accuracy);
+      expect(cnn1.tops).to.be.below(dense1.tops);
+      expect(cnn1.accuracy).to.be.below(dense5.accuracy);
+      expect(text(cells)).to.match(/After one epoch each the CNN is ahead by [\d.]+ points; against the Dense model's 5 epochs it is still behind/);
+    });
   });
 
   describe('Improving the MLP', () => {
@@ -90,10 +109,45 @@ describe('the extension notebooks, executed by Jupyter', function () {
       expect(Number(last)).to.be.greaterThan(Number(lowest));
     });
 
+    it('passes its exercise: the course model with a Dropout layer, written with tf.layers', () => {
+      expect(text(cells)).to.include('✓ Dense → Dropout → Dense: dropout 0.3 between the hidden and the output layer, 101770 parameters, compiled like the course model');
+    });
+
     it('stops early and keeps the best epoch', () => {
       const [, ran, kept] = /early stopping ran (\d+) of 30 epochs and kept the weights of epoch (\d+)/.exec(text(cells))!;
       expect(Number(ran)).to.be.below(30);
       expect(Number(ran)).to.equal(Number(kept) + 3);
+    });
+
+    it('states the effects of dropout and early stopping as measured (the closing prose)', () => {
+      const out = text(cells);
+      const [, plainBest, plainEnd] = /val_loss is lowest after epoch (\d+) \([\d.]+\) and ends at ([\d.]+)/.exec(out)!;
+      const [, dropBest, dropEnd] = /with dropout, val_loss is lowest after epoch (\d+) \([\d.]+\) and ends at ([\d.]+)/.exec(out)!;
+      // "its validation loss reaches its lowest point later and ends lower"
+      expect(Number(dropBest)).to.be.greaterThan(Number(plainBest));
+      expect(Number(dropEnd)).to.be.below(Number(plainEnd));
+      const score = (name: RegExp): { accuracy: number; loss: number } => {
+        const match = new RegExp(`^${name.source}\\s+test accuracy ([\\d.]+)\\s+test loss ([\\d.]+)`, 'm').exec(out);
+        expect(match, `no score for ${name}`).to.not.equal(null);
+        return { accuracy: Number(match![1]), loss: Number(match![2]) };
+      };
+      const base = score(/no regularization, 30 epochs/);
+      const drop = score(/dropout 0\.3, 30 epochs/);
+      const early = score(/early stopping, \d+ epochs/);
+      // "a little more accurate and has a lower loss"
+      expect(drop.accuracy).to.be.greaterThan(base.accuracy);
+      expect(drop.loss).to.be.below(base.loss);
+      // "less than half of the 30 epochs"; "about that of the 30-epoch model (... a fraction of a point)"; "its test loss is the lowest of the three"
+      expect(Number(/early stopping ran (\d+) of 30 epochs/.exec(out)![1])).to.be.below(15);
+      expect(Math.abs(early.accuracy - base.accuracy)).to.be.below(0.01);
+      expect(early.loss).to.be.below(Math.min(base.loss, drop.loss));
+      expect(out).to.match(/against 30 epochs without regularization: early stopping [+−][\d.]+ points test accuracy/);
+    });
+
+    it('says how much of the 30 epochs early stopping used, as measured', () => {
+      const [, ran] = /early stopping ran (\d+) of 30 epochs/.exec(text(cells))!;
+      const [, percent] = /that is (\d+) % of the 30 epochs: [\d.]+ s of training where the 30 epochs took [\d.]+ s/.exec(text(cells))!;
+      expect(Number(percent)).to.equal(Math.round((100 * Number(ran)) / 30));
     });
   });
 
@@ -110,6 +164,7 @@ describe('the extension notebooks, executed by Jupyter', function () {
 
     it('runs without an error and shows its tables and pictures', () => {
       expect(errors(cells)).to.deep.equal([]);
+      expect(text(cells), 'no cell ends on a model, which tslab would print whole').not.to.include('isOptimizerOwned');
       expect(mimes(cells)).to.include('text/markdown').and.include('image/png');
     });
 
@@ -125,6 +180,14 @@ describe('the extension notebooks, executed by Jupyter', function () {
       expect(number(/One CNN epoch takes ([\d.]+)× as long as one Dense epoch/)).to.be.greaterThan(1);
       expect(markdown(cells)).to.include('| conv1 | 28×28×1 → 26×26×32 | 3·3·1·32 + 32 = 320 |');
       expect(markdown(cells)).to.match(/\| CNN \| 225034 \| 3 \| 0\.99\d\d \| [\d.]+ \|/);
+    });
+
+    it('passes its exercise: the CNN of the table, written with tf.layers', () => {
+      expect(text(cells)).to.include('✓ Conv2D → MaxPooling2D → Conv2D → MaxPooling2D → Flatten → Dense → Dense: 28×28×1 in, 10 probabilities out, 225034 parameters, compiled like the course model');
+    });
+
+    it('shows each moved digit beside its original', () => {
+      expect(markdown(cells)).to.include('| #0 original | #0 moved | #1 original | #1 moved |');
     });
 
     it('keeps more of its accuracy than the Dense model when the digits move', () => {

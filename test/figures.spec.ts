@@ -350,3 +350,85 @@ describe('display', () => {
     }
   });
 });
+
+/** The tick labels of the first axis whose aria-label starts with `axis` ('X-axis', 'Y-axis'), as the SVG shows them. */
+function axisLabels(svg: string, axis: string): string[] {
+  const start = svg.indexOf(`aria-label="${axis}`);
+  expect(start, `${axis} in the SVG`).to.be.greaterThan(-1);
+  const group = /role-axis-label"[^>]*>(.*?)<\/g>/.exec(svg.slice(start));
+  return [...(group?.[1] ?? '').matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+}
+
+type Encoding = Record<string, { axis?: Record<string, unknown>; legend?: Record<string, unknown> }>;
+const encodingOf = (spec: TopLevelSpec): Encoding => (spec as { encoding: Encoding }).encoding;
+const panels = (spec: TopLevelSpec): Encoding[] => (spec as { hconcat: { encoding: Encoding }[] }).hconcat.map((p) => p.encoding);
+
+describe('readable figures', () => {
+  describe('epochs are whole numbers on every epoch axis', () => {
+    it('Question 1\'s 3-epoch loss comparison ticks 1, 2, 3 (not 1, 1.5, 2 printed as "1 2 2")', async () => {
+      const spec = lossComparisonSpec({ 'normalized (/255)': [0.4, 0.2, 0.15], 'raw 0–255': [3, 1.5, 0.9] }, { logScale: true });
+      expect(encodingOf(spec).x.axis).to.deep.equal({ tickMinStep: 1, format: 'd', values: [1, 2, 3] });
+      expect(axisLabels(await specToSvg(spec), 'X-axis')).to.deep.equal(['1', '2', '3']);
+    });
+
+    it('the training curves of 2 and 5 epochs tick each epoch once', async () => {
+      for (const epochs of [2, 5]) {
+        const history = { loss: HISTORY.loss.concat(0.2, 0.1).slice(0, epochs), accuracy: HISTORY.accuracy.concat(0.95, 0.97).slice(0, epochs) };
+        const spec = trainingCurvesSpec(history);
+        for (const panel of panels(spec)) expect(panel.x.axis?.values).to.deep.equal(Array.from({ length: epochs }, (_, i) => i + 1));
+        expect(axisLabels(await specToSvg(spec), 'X-axis')).to.deep.equal(Array.from({ length: epochs }, (_, i) => String(i + 1)));
+      }
+    });
+
+    it('long runs (30 epochs) get fewer ticks, still whole and distinct', async () => {
+      const spec = lossComparisonSpec({ run: Array.from({ length: 30 }, (_, i) => 1 / (i + 1)) });
+      expect(encodingOf(spec).x.axis).to.deep.equal({ tickMinStep: 1, format: 'd' });
+      const labels = axisLabels(await specToSvg(spec), 'X-axis');
+      expect(labels.length).to.be.within(3, 16);
+      expect(new Set(labels).size).to.equal(labels.length);
+      expect(labels.every((l) => /^\d+$/.test(l))).to.equal(true);
+    });
+  });
+
+  describe('category labels do not run into each other', () => {
+    const FASHION = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+
+    it('tilts Fashion-MNIST\'s class names under the confusion matrix, ending at their tick', async () => {
+      const spec = confusionMatrixSpec(sampleMatrix(10), { labels: FASHION });
+      expect(encodingOf(spec).x.axis).to.deep.equal({ labelAngle: -45, labelAlign: 'right', labelBaseline: 'middle' });
+      const svg = await specToSvg(spec);
+      expect(svg).to.match(/text-anchor="end" transform="[^"]*rotate\(315\)[^>]*>T-shirt\/top</);
+      expect(compileStrict(spec).warnings).to.deep.equal([]);
+    });
+
+    it('keeps digits upright, in the confusion matrix and the probabilities', () => {
+      expect(encodingOf(confusionMatrixSpec(sampleMatrix(10))).x.axis).to.deep.equal({ labelAngle: 0 });
+      expect(encodingOf(probabilitiesSpec([0.1, 0.9])).x.axis).to.deep.equal({ labelAngle: 0 });
+      expect(encodingOf(probabilitiesSpec(Array(10).fill(0.1), { labels: FASHION })).x.axis?.labelAngle).to.equal(-45);
+    });
+  });
+
+  describe('legends are shown whole', () => {
+    const LONG = { 'val_loss, no dropout': [0.3, 0.35, 0.4], 'val_loss, dropout 0.3': [0.3, 0.29, 0.28], 'loss, no dropout': [0.3, 0.1, 0.05] };
+
+    it('puts the legend of named lines under the chart, its labels never cut', async () => {
+      for (const spec of [lossComparisonSpec(LONG), trainingCurvesSpec(HISTORY)]) {
+        const encodings = 'hconcat' in spec ? panels(spec) : [encodingOf(spec)];
+        for (const e of encodings) expect(e.color.legend).to.deep.equal({ orient: 'bottom', direction: 'vertical', labelLimit: 0 });
+      }
+      const svg = await specToSvg(lossComparisonSpec(LONG));
+      for (const name of Object.keys(LONG)) expect(svg).to.include(`>${name}<`);
+      expect(svg).not.to.include('…');
+    });
+
+    it('no figure of the workbook shortens any text', async () => {
+      const specs = [
+        trainingCurvesSpec(HISTORY, { title: 'Training vs validation' }),
+        lossComparisonSpec(LONG, { title: 'Validation loss per epoch' }),
+        confusionMatrixSpec(sampleMatrix(10), { labels: ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'] }),
+        probabilitiesSpec([0.01, 0.02, 0.9, 0.07], { title: 'Predicted probabilities for test image 0' }),
+      ];
+      for (const spec of specs) expect(await specToSvg(spec)).not.to.include('…');
+    });
+  });
+});

@@ -3,7 +3,8 @@
 // playwright-core), with a model trained here: a vertical stroke reads 1,
 // an ellipse reads 0, the page agrees with Node's own preprocessing and
 // prediction, asks nothing of any other server, and says to run
-// `npm start` when there is no model. Screenshots go to out/test-artifacts/.
+// `npm start` when there is no model; a CNN is fed in its own input shape.
+// Screenshots go to out/test-artifacts/.
 import { expect } from 'chai';
 import { ChildProcess, execFile, spawn } from 'child_process';
 import * as fs from 'fs';
@@ -17,6 +18,7 @@ import { DrawServer, DrawUsageError, parseDrawArgs, preprocessModuleSource, star
 import { preprocessDigit } from '../src/preprocess';
 import { predictDigit } from '../src/predict';
 import { createModel } from '../src/model';
+import { createCnn } from '../src/cnn';
 import { fit } from '../src/train';
 import { prepareSamples } from '../src/prepare';
 import { saveModel } from '../src/persist';
@@ -314,6 +316,42 @@ describe('npm run draw: the page in a real browser', function () {
     } finally {
       await bare.close();
       fs.rmSync(emptyDir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads the model's input shape from the model: a CNN gets (1, 28, 28, 1) and agrees with Node", async () => {
+    const cnnDir = tempDir('mnist-draw-cnn-');
+    const cnn = createCnn({ seed: 5 });
+    await saveModel(cnn, cnnDir);
+    const cnnServer = await startDrawServer({ modelDir: cnnDir, port: 0 });
+    try {
+      const other = await (browser as Browser).newPage({ viewport: { width: 1000, height: 760 } });
+      const errors: string[] = [];
+      other.on('pageerror', (error) => errors.push(error.message));
+      await other.goto(cnnServer.url);
+      await other.waitForSelector('#status[data-state="ready"]', { timeout: 60000 });
+      const box = await other.locator('#pad').boundingBox();
+      if (box === null) throw new Error('the canvas is not visible');
+      await other.mouse.move(box.x + 140, box.y + 50);
+      await other.mouse.down();
+      await other.mouse.move(box.x + 140, box.y + 230, { steps: 10 });
+      await other.mouse.up();
+      await other.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+      const shown = await other.getAttribute('#prediction', 'data-digit');
+      const probabilities = await other.$$eval('#probabilities li', (items) => items.map((li) => Number((li as HTMLElement).dataset.probability)));
+      const dataUrl = await other.$eval('#pad', (pad) => (pad as HTMLCanvasElement).toDataURL('image/png'));
+      const canvas = PNG.sync.read(Buffer.from(dataUrl.slice(dataUrl.indexOf(',') + 1), 'base64'));
+      const digit = preprocessDigit({ data: new Uint8Array(canvas.data), width: canvas.width, height: canvas.height });
+      const inNode = predictDigit(cnn, digit.pixels);
+      expect(inNode.inputShape).to.deep.equal([1, 28, 28, 1]);
+      expect(errors).to.deep.equal([]);
+      expect(shown, 'the page and Node agree on the CNN').to.equal(String(inNode.digit));
+      probabilities.forEach((p, i) => expect(p).to.be.closeTo(inNode.probabilities[i], 1e-4));
+      await other.close();
+    } finally {
+      await cnnServer.close();
+      cnn.dispose();
+      fs.rmSync(cnnDir, { recursive: true, force: true });
     }
   });
 });

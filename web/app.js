@@ -2,10 +2,12 @@
 // and touch alike. After each change the canvas pixels go through the
 // project's own preprocessing (src/preprocess.ts, served as /preprocess.js),
 // then into the model with TensorFlow.js; both come from the local server.
-// Plain JavaScript: the browser runs it as served, no build step.
+// Plain JavaScript: the browser runs it as served, no build step; `npm run
+// typecheck` checks it (`// @ts-check`, JSDoc types, web/tsconfig.json).
+// @ts-check
 import { preprocessDigit, MNIST_SIDE } from './preprocess.js';
 
-/** @type {any} the global from /vendor/tf.min.js */
+/** The global from /vendor/tf.min.js. */
 const tf = window.tf;
 
 const pad = /** @type {HTMLCanvasElement} */ (document.getElementById('pad'));
@@ -22,8 +24,10 @@ const inkChoice = /** @type {HTMLSelectElement} */ (document.getElementById('ink
 const ctx = /** @type {CanvasRenderingContext2D} */ (pad.getContext('2d', { willReadFrequently: true }));
 const seenCtx = /** @type {CanvasRenderingContext2D} */ (seen.getContext('2d'));
 
-/** @type {any} the loaded tf.LayersModel, once there is one */
+/** @type {import('@tensorflow/tfjs').LayersModel | null} the loaded model, once there is one */
 let model = null;
+/** @type {number[]} the shape the model takes one image in, read from the model: [1, 784] for the course's Dense model, [1, 28, 28, 1] for a CNN */
+let inputShape = [];
 /** Which model is in use, shown while the canvas is blank. */
 let modelMessage = '';
 
@@ -48,7 +52,11 @@ const rows = Array.from({ length: 10 }, (_, digit) => {
   return { li, fill, value };
 });
 
-/** Shows a message; text between backticks becomes code (no innerHTML: the text comes from the server). */
+/**
+ * Shows a message; text between backticks becomes code (no innerHTML: the text comes from the server).
+ * @param {string} state
+ * @param {string} text
+ */
 function setStatus(state, text) {
   statusLine.dataset.state = state;
   statusLine.replaceChildren(...text.split('`').map((part, i) => {
@@ -75,12 +83,22 @@ function clearPad() {
   scheduleUpdate();
 }
 
-/** Canvas coordinates of a pointer event, whatever size CSS gives the canvas. */
+/** @typedef {{ x: number, y: number }} Point */
+
+/**
+ * Canvas coordinates of a pointer event, whatever size CSS gives the canvas.
+ * @param {PointerEvent} event
+ * @returns {Point}
+ */
 function point(event) {
   const rect = pad.getBoundingClientRect();
   return { x: (event.clientX - rect.left) * (pad.width / rect.width), y: (event.clientY - rect.top) * (pad.height / rect.height) };
 }
 
+/**
+ * @param {Point} from
+ * @param {Point} to
+ */
 function stroke(from, to) {
   const { ink } = inkColours();
   ctx.strokeStyle = ink;
@@ -94,7 +112,9 @@ function stroke(from, to) {
 }
 
 /** The pointer that is drawing (one at a time: a palm resting on a tablet must not draw too). */
+/** @type {number | null} */
 let activePointer = null;
+/** @type {Point | null} */
 let last = null;
 
 pad.addEventListener('pointerdown', (event) => {
@@ -114,12 +134,13 @@ pad.addEventListener('pointermove', (event) => {
   const events = typeof event.getCoalescedEvents === 'function' ? event.getCoalescedEvents() : [];
   for (const e of events.length > 0 ? events : [event]) {
     const next = point(e);
-    stroke(last, next);
+    stroke(last ?? next, next);
     last = next;
   }
   scheduleUpdate();
 });
 
+/** @param {PointerEvent} event */
 function endStroke(event) {
   if (event.pointerId !== activePointer) return;
   activePointer = null;
@@ -149,6 +170,7 @@ function scheduleUpdate() {
 }
 
 /** The 28×28 input drawn 5× larger, one square per pixel, white ink on black as the model sees it. */
+/** @param {Float32Array} pixels */
 function showSeen(pixels) {
   const cell = seen.width / MNIST_SIDE;
   seenCtx.fillStyle = '#000';
@@ -161,6 +183,7 @@ function showSeen(pixels) {
   }
 }
 
+/** @param {number[] | null} probabilities */
 function showProbabilities(probabilities) {
   const best = probabilities === null ? -1 : probabilities.indexOf(Math.max(...probabilities));
   rows.forEach((row, digit) => {
@@ -172,7 +195,7 @@ function showProbabilities(probabilities) {
   });
   prediction.dataset.digit = best < 0 ? '' : String(best);
   prediction.textContent = best < 0 ? '–' : String(best);
-  confidence.textContent = best < 0 ? '' : `(${(probabilities[best] * 100).toFixed(1)}% sure)`;
+  confidence.textContent = probabilities === null || best < 0 ? '' : `(${(probabilities[best] * 100).toFixed(1)}% sure)`;
 }
 
 function update() {
@@ -183,7 +206,11 @@ function update() {
     if (model !== null) setStatus('ready', `Draw a digit. ${modelMessage}`);
     return;
   }
-  const probabilities = tf.tidy(() => Array.from(model.predict(tf.tensor2d(digit.pixels, [1, digit.pixels.length])).dataSync()));
+  const loaded = model;
+  const probabilities = tf.tidy(() => {
+    const output = /** @type {import('@tensorflow/tfjs').Tensor} */ (loaded.predict(tf.tensor(digit.pixels, inputShape)));
+    return Array.from(output.dataSync());
+  });
   showProbabilities(probabilities);
   setStatus('ready', 'Reading your digit as you draw. Clear (or Esc) to start again.');
 }
@@ -199,13 +226,17 @@ async function loadModel() {
   // a millisecond, with no GPU driver or WebGL quirks to depend on.
   await tf.setBackend('cpu');
   const loaded = await tf.loadLayersModel('/model/model.json');
-  const inputs = loaded.inputs[0].shape[1];
-  const outputs = loaded.outputs[0].shape[1];
+  // One image in the model's own input shape (batch of 1): (1, 784) for the course's Dense model,
+  // (1, 28, 28, 1) for a CNN; any shape holding one 28×28 image works.
+  const shape = [1, ...loaded.inputs[0].shape.slice(1).map((size) => size ?? -1)];
+  const inputs = shape.reduce((product, size) => product * size, 1);
+  const outputs = loaded.outputs[0].shape.slice(1).reduce((product, size) => (product ?? 1) * (size ?? 1), 1);
   if (inputs !== MNIST_SIDE * MNIST_SIDE || outputs !== 10) {
-    setStatus('error', `The model at ${status.modelPath} takes ${inputs} inputs and gives ${outputs} outputs; this page needs ` +
-      '784 → 10, the course model that `npm start` trains.');
+    setStatus('error', `The model at ${status.modelPath} takes input of shape (${shape.join(', ')}) and gives ${outputs} outputs; ` +
+      'this page needs one 28×28 image (784 values) in and 10 probabilities out, like the course model that `npm start` trains.');
     return;
   }
+  inputShape = shape;
   model = loaded;
   modelMessage = status.message;
   setStatus('ready', `Draw a digit. ${modelMessage}`);

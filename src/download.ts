@@ -146,6 +146,7 @@ function mib(bytes: number): string {
 }
 
 function rate(bytesPerSecond: number): string {
+  if (bytesPerSecond < 1024) return `${Math.round(bytesPerSecond)} bytes/s`;
   return bytesPerSecond >= 1024 * 1024 ? `${mib(bytesPerSecond)} MiB/s` : `${(bytesPerSecond / 1024).toFixed(1)} KiB/s`;
 }
 

@@ -13,7 +13,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { parseArgs } from 'util';
+import { parseCommandLine, runCommand } from './args';
 import * as preprocess from '../preprocess';
 
 export const DEFAULT_DRAW_PORT = 8028;
@@ -39,29 +39,13 @@ export interface DrawArgs {
   help: boolean;
 }
 
-/** A mistake in the command line: shown with the usage, exit code 2. */
-export class DrawUsageError extends Error {}
-
 export function parseDrawArgs(argv: string[]): DrawArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { model: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    throw new DrawUsageError((error as Error).message);
-  }
-  const port = values.port === undefined ? DEFAULT_DRAW_PORT : Number(values.port);
-  if (values.port !== undefined && (!/^\d+$/.test(values.port.trim()) || !Number.isInteger(port) || port > 65535)) {
-    throw new DrawUsageError(`--port expects a whole number from 0 to 65535, got "${values.port}".`);
-  }
-  if (values.model !== undefined && values.model.trim() === '') {
-    throw new DrawUsageError('--model expects a folder holding model.json (or the model.json itself), got an empty value.');
-  }
-  return { modelDir: values.model ?? DEFAULT_MODEL_DIR, port, help: values.help === true };
+  const { values } = parseCommandLine(argv, {
+    model: { type: 'string', what: 'a folder holding model.json (or the model.json itself)' },
+    port: { type: 'integer', min: 0, max: 65535 },
+    help: { type: 'boolean', short: 'h' },
+  });
+  return { modelDir: values.model ?? DEFAULT_MODEL_DIR, port: values.port ?? DEFAULT_DRAW_PORT, help: values.help };
 }
 
 export interface ModelStatus {
@@ -261,28 +245,8 @@ export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawSe
   });
 }
 
-async function main(): Promise<void> {
-  let args: DrawArgs;
-  try {
-    args = parseDrawArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof DrawUsageError)) throw error;
-    process.stderr.write(`Error: ${error.message}\n\n${DRAW_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (args.help) {
-    process.stdout.write(DRAW_USAGE + '\n');
-    return;
-  }
-  let server: DrawServer;
-  try {
-    server = await startDrawServer({ modelDir: args.modelDir, port: args.port });
-  } catch (error) {
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-    return;
-  }
+async function serve(args: DrawArgs): Promise<void> {
+  const server = await startDrawServer({ modelDir: args.modelDir, port: args.port });
   // Handlers first: whoever reads the address below may stop us right away.
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
@@ -294,4 +258,4 @@ async function main(): Promise<void> {
     (status.ready ? '' : 'The page shows this too and works for drawing meanwhile.\n') + 'Press Ctrl+C to stop.\n');
 }
 
-if (require.main === module) void main();
+if (require.main === module) void runCommand(DRAW_USAGE, parseDrawArgs, serve);

@@ -20,15 +20,38 @@ import { confusionMatrixSpec, trainingCurvesSpec } from '../figures';
 import { digitGridPng } from '../digits';
 import { writeFigure } from '../render';
 import { confusionFigure, curvesFigure, showInBrowser } from '../browser-plots';
-import { parseTrainArgs, TRAIN_USAGE, UsageError, TrainArgs } from './train-args';
+import { parseTrainArgs, TRAIN_USAGE, TrainArgs } from './train-args';
+import { runCommand } from './args';
 
 const GALLERY_SIZE = 40;
+
+/**
+ * Makes sure --out can take the results before anything is trained: creates
+ * the folder and writes and removes a probe file in it, so that a typo or a
+ * read-only place fails in a second instead of after the whole training.
+ */
+export function checkWritableDir(dir: string): void {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (a path component is not a folder)'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'you may not write there'
+        : (error as Error).message;
+    throw new Error(`--out ${dir} cannot hold the results: ${why}. Nothing was trained; pass --out with a folder you can write to.`);
+  }
+}
 
 async function run(args: TrainArgs): Promise<void> {
   // With --json, stdout ends with the JSON line; everything else goes to stderr.
   const say = (line = ''): void => {
     (args.json ? process.stderr : process.stdout).write(line + '\n');
   };
+  const out = path.resolve(args.out);
+  checkWritableDir(out);
   const backend = await initBackend(args.backend);
   say(describeBackend(backend));
 
@@ -61,7 +84,6 @@ async function run(args: TrainArgs): Promise<void> {
   say(`\nTest image 0 reshaped to (${first.inputShape.join(', ')}): size ${first.inputShape.reduce((a, b) => a * b, 1)}`);
   say(`Predicted digit: ${first.digit} (true label ${mnist.test.labels[0]}, probability ${first.probabilities[first.digit].toFixed(4)})`);
 
-  const out = path.resolve(args.out);
   const wrong = misclassifiedIndices(test.y, predicted);
   const gallery = wrong.slice(0, GALLERY_SIZE);
   const files = [
@@ -102,27 +124,4 @@ async function run(args: TrainArgs): Promise<void> {
   if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-async function main(): Promise<void> {
-  let args: TrainArgs;
-  try {
-    args = parseTrainArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`Error: ${error.message}\n\n${TRAIN_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (args.help) {
-    process.stdout.write(TRAIN_USAGE + '\n');
-    return;
-  }
-  try {
-    await run(args);
-  } catch (error) {
-    process.stderr.write(`\nError: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    process.exitCode = 1;
-  }
-}
-
-void main();
+if (require.main === module) void runCommand(TRAIN_USAGE, parseTrainArgs, run);

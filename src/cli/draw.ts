@@ -15,6 +15,7 @@ import * as path from 'path';
 import { AddressInfo } from 'net';
 import { parseCommandLine, runCommand } from './args';
 import * as preprocess from '../preprocess';
+import { SavedModelFiles, inspectSavedModel } from '../model-files';
 
 export const DEFAULT_DRAW_PORT = 8028;
 /** Where `npm start` saves the model (its default --out is out/). */
@@ -68,11 +69,24 @@ function resolveModelPath(modelDir: string): string {
   return resolved.endsWith('.json') ? resolved : path.join(resolved, MODEL_FILE);
 }
 
-/** Checked at each request, so a model saved while the server runs is picked up on reload. */
+/**
+ * Checked at start and at each status request, so a model saved while the
+ * server runs is picked up on reload, and a damaged one is reported (in the
+ * terminal and on the page) instead of failing obscurely in the browser.
+ */
 export function modelStatus(modelDir: string): ModelStatus {
   const modelFile = resolveModelPath(modelDir);
   const shown = displayPath(modelFile);
-  if (fs.existsSync(modelFile) && fs.statSync(modelFile).isFile()) {
+  if (fs.existsSync(modelFile)) {
+    try {
+      inspectSavedModel(modelFile);
+    } catch (error) {
+      return {
+        ready: false,
+        modelPath: shown,
+        message: `The model at ${shown} cannot be used: ${(error as Error).message} Then reload this page.`,
+      };
+    }
     return { ready: true, modelPath: shown, message: `Using the model saved at ${shown}.` };
   }
   const isDefault = path.resolve(modelDir) === path.resolve(DEFAULT_MODEL_DIR);
@@ -136,6 +150,8 @@ export interface DrawServerOptions {
   modelDir?: string;
   /** Port on 127.0.0.1; 0 (or leaving it out) picks a free one. */
   port?: number;
+  /** Told when the model's status changes (saved, damaged, repaired) between two requests of the page. */
+  report?: (line: string) => void;
 }
 
 export interface DrawServer {
@@ -168,11 +184,44 @@ function allowedHost(host: string | undefined, port: number): boolean {
   return host === `${LOOPBACK}:${port}` || host === `localhost:${port}`;
 }
 
-function handler(modelDir: string, getPort: () => number): http.RequestListener {
+/**
+ * Serves model.json and the weights files its manifest lists, and nothing
+ * else from the model folder: each is checked by inspectSavedModel to lie
+ * inside the folder, symlinks resolved.
+ */
+function serveModelFile(res: http.ServerResponse, modelFile: string, encoded: string, head: boolean): void {
+  const notFound = (why: string): void => send(res, 404, 'text/plain; charset=utf-8', `Not found: ${why}\n`, head);
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    notFound('a malformed path');
+    return;
+  }
+  let saved: SavedModelFiles;
+  try {
+    saved = inspectSavedModel(modelFile);
+  } catch (error) {
+    notFound((error as Error).message);
+    return;
+  }
+  if (name === MODEL_FILE) {
+    sendFile(res, fs.realpathSync(saved.modelPath), 'application/json; charset=utf-8', head);
+    return;
+  }
+  const index = saved.weightPaths.indexOf(name);
+  if (index < 0) {
+    notFound(`${name} is not a weights file listed in ${MODEL_FILE}`);
+    return;
+  }
+  sendFile(res, saved.weightFiles[index], 'application/octet-stream', head);
+}
+
+function handler(modelDir: string, getPort: () => number, report?: (line: string) => void): http.RequestListener {
   const tfScript = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
   const modelFile = resolveModelPath(modelDir);
-  const modelFolder = path.dirname(modelFile);
   let preprocessSource: string | undefined;
+  let lastReported = modelStatus(modelDir).message;
   return (req, res) => {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
@@ -194,13 +243,12 @@ function handler(modelDir: string, getPort: () => number): http.RequestListener 
       preprocessSource ??= preprocessModuleSource();
       send(res, 200, 'text/javascript; charset=utf-8', preprocessSource, head);
     } else if (pathname === '/api/model') {
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(modelStatus(modelDir)), head);
-    } else if (pathname === '/model/model.json') {
-      sendFile(res, modelFile, 'application/json; charset=utf-8', head);
-    } else if (/^\/model\/[\w-][\w.-]*$/.test(pathname) && !pathname.endsWith('.json')) {
-      // Weight shards named in model.json's manifest ('./weights.bin'): plain
-      // names inside the model's folder only, never a path out of it.
-      sendFile(res, path.join(modelFolder, pathname.slice('/model/'.length)), 'application/octet-stream', head);
+      const status = modelStatus(modelDir);
+      if (status.message !== lastReported) report?.(status.message);
+      lastReported = status.message;
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(status), head);
+    } else if (pathname.startsWith('/model/')) {
+      serveModelFile(res, modelFile, pathname.slice('/model/'.length), head);
     } else if (pathname === '/favicon.ico') {
       res.writeHead(204, SECURITY_HEADERS);
       res.end();
@@ -221,7 +269,7 @@ export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawSe
     return Promise.reject(new Error(`The page's files are missing: expected them in ${WEB_DIR}. Restore the web/ folder (git checkout web).`));
   }
   let port = wanted;
-  const server = http.createServer(handler(modelDir, () => port));
+  const server = http.createServer(handler(modelDir, () => port, options.report));
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE'
@@ -246,7 +294,7 @@ export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawSe
 }
 
 async function serve(args: DrawArgs): Promise<void> {
-  const server = await startDrawServer({ modelDir: args.modelDir, port: args.port });
+  const server = await startDrawServer({ modelDir: args.modelDir, port: args.port, report: (line) => void process.stdout.write(line + '\n') });
   // Handlers first: whoever reads the address below may stop us right away.
   const stop = (): void => {
     void server.close().then(() => process.exit(0));

@@ -19,7 +19,7 @@ import { saveModel } from '../persist';
 import { confusionMatrixSpec, trainingCurvesSpec } from '../figures';
 import { digitGridPng } from '../digits';
 import { writeFigure } from '../render';
-import { confusionFigure, curvesFigure, showInBrowser } from '../browser-plots';
+import { showInBrowser } from '../browser-plots';
 import { parseTrainArgs, TRAIN_USAGE, TrainArgs } from './train-args';
 import { runCommand } from './args';
 
@@ -86,10 +86,12 @@ async function run(args: TrainArgs): Promise<void> {
 
   const wrong = misclassifiedIndices(test.y, predicted);
   const gallery = wrong.slice(0, GALLERY_SIZE);
+  const curves = trainingCurvesSpec(history.history, { title: 'Training curves' });
+  const confusion = confusionMatrixSpec(matrix, { title: 'Confusion matrix (test set)' });
   const files = [
     await saveModel(model, path.join(out, 'model')),
-    await writeFigure(path.join(out, 'training-curves.svg'), trainingCurvesSpec(history.history, { title: 'Training curves' })),
-    await writeFigure(path.join(out, 'confusion-matrix.svg'), confusionMatrixSpec(matrix, { title: 'Confusion matrix (test set)' })),
+    await writeFigure(path.join(out, 'training-curves.svg'), curves),
+    await writeFigure(path.join(out, 'confusion-matrix.svg'), confusion),
     await writeFigure(path.join(out, 'misclassified.png'), digitGridPng(mnist.test.images, gallery, { perRow: 10 })),
   ];
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -120,7 +122,12 @@ async function run(args: TrainArgs): Promise<void> {
   say(`Seconds per epoch: ${history.secondsPerEpoch.map((s) => s.toFixed(1)).join(', ')}; peak memory ${Math.round(peakRssMiB)} MiB`);
   model.dispose();
 
-  if (args.show) await showInBrowser([curvesFigure(history.history), confusionFigure(matrix)]);
+  if (args.show) {
+    await showInBrowser([
+      { title: 'Training curves', spec: trainingCurvesSpec(history.history) },
+      { title: 'Confusion matrix (test set)', spec: confusionMatrixSpec(matrix) },
+    ]);
+  }
   if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 

@@ -161,6 +161,22 @@ describe('downloads that cannot corrupt the cache or hang', function () {
     });
   });
 
+  describe('concurrent downloads from separate processes', () => {
+    it('all succeed into one cache, none removing another one\'s part file', async () => {
+      const { spec, gz, payloads } = tinyDataset({ trainCount: 200, rows: 28, cols: 28 });
+      const server = await serve(serveSlowly(gz[FILES.trainImages], 10, 100));
+      const cacheDir = makeTempDir();
+      const dest = path.join(cacheDir, FILES.trainImages);
+      const started = [1, 2, 3].map(() => childDownload(FILES.trainImages, dest, server.url, spec.train.images.payloadSha256));
+      children.push(...started);
+      const exits = await Promise.all(started.map(exitOf));
+      expect(exits.map((e) => e.code)).to.deep.equal([0, 0, 0]);
+      expect(server.requests).to.have.length(3);
+      expect(listFiles(cacheDir)).to.deep.equal([FILES.trainImages]);
+      expect(sha256Hex(zlib.gunzipSync(fs.readFileSync(dest)))).to.equal(sha256Hex(payloads[FILES.trainImages]));
+    });
+  });
+
   describe('a process killed mid-download', () => {
     it('leaves only a part file, which no load trusts and the next download removes', async () => {
       const { spec, gz } = tinyDataset();

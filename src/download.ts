@@ -198,6 +198,8 @@ function onSignal(signal: NodeJS.Signals): void {
   }
   active.clear();
   releaseSignals();
+  // A progress bar hides the cursor until it stops; it will not stop now.
+  if (process.stderr.isTTY) process.stderr.write('\u001b[?25h\n');
   // Alone, a listener keeps the process alive: die of the signal as we would have without it.
   if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
 }

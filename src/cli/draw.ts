@@ -50,11 +50,11 @@ export function parseDrawArgs(argv: string[]): DrawArgs {
 }
 
 export interface ModelStatus {
-  /** True when model.json exists, so the page can load the model. */
+  /** True when model.json and the weights it lists check out, so the page can load the model. */
   ready: boolean;
   /** Where model.json is (or is expected), as the user would type it. */
   modelPath: string;
-  /** One line for the page and the console; tells which command creates a model when there is none. */
+  /** One line for the page and the console: which command creates a model when there is none, what is wrong with a damaged one. */
   message: string;
 }
 

@@ -14,8 +14,9 @@ import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
 import { BACKENDS } from '../src/backend';
 import {
-  FailedRun, PeerProbeResult, RunResult, UsageError, WorkerResult, defaultDataDir, missingMnistFiles, parseFlags,
+  FailedRun, PeerProbeResult, RunResult, WorkerResult, defaultDataDir, missingMnistFiles,
 } from './common';
+import { UsageError, parseCommandLine } from '../src/cli/args';
 import {
   AccuracySummary, BenchReport, BackendStatus, ConfigPlan, DISTURBED_CORES, MachineInfo, PeerStatus, formatMarkdown, summarize, targets,
 } from './table';
@@ -61,7 +62,11 @@ the same model in PyTorch, and writes bench/results.md and bench/results.json.
   --train-limit N       train on the first N images only (development; the
                         results then go to bench/results.quick.*)
   --out PREFIX          write PREFIX.md and PREFIX.json instead
-  --help`;
+  --help
+
+Numbers are plain digits: N and the counts 1 to 1000, batch sizes 1 to 60000,
+--threads 1 to 256, --retries 0 to 100, --seed 0 to 4294967295, --train-limit
+1 to 60000, --max-wait 0 to 86400 (a decimal point allowed).`;
 
 interface Options {
   quick: boolean;
@@ -84,52 +89,46 @@ interface Options {
   out: string;
 }
 
-function positiveInts(name: string, values: readonly (string | number)[]): number[] {
-  return values.map((v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} expects whole numbers ≥ 1, got "${v}".`);
-    return n;
-  });
-}
+// The shared parser (src/cli/args.ts): exact whole numbers in these ranges, no empty values.
+const COUNT = { type: 'integer', min: 1, max: 1000 } as const;
+const BATCHES = { type: 'integers', min: 1, max: 60000 } as const;
 
 function parseOptions(argv: readonly string[]): Options | undefined {
-  const flags = parseFlags(argv, {
-    quick: 'boolean', runs: 'number', epochs: 'number', 'batch-sizes': 'list', backends: 'list',
-    'cpu-batch-sizes': 'list', 'cpu-runs': 'number', 'cpu-epochs': 'number', seed: 'number', 'no-peer': 'boolean',
-    python: 'string', threads: 'number', 'no-accuracy': 'boolean', 'max-wait': 'number', retries: 'number', 'data-dir': 'string', 'train-limit': 'number',
-    out: 'string', help: 'boolean',
+  const { values: flags } = parseCommandLine(argv, {
+    quick: { type: 'boolean' }, runs: COUNT, epochs: COUNT, 'batch-sizes': BATCHES, backends: { type: 'list', what: 'backends' },
+    'cpu-batch-sizes': BATCHES, 'cpu-runs': COUNT, 'cpu-epochs': COUNT, seed: { type: 'integer', min: 0, max: 2 ** 32 - 1 },
+    'no-peer': { type: 'boolean' }, python: { type: 'string', what: 'the path of a Python with torch' },
+    threads: { type: 'integer', min: 1, max: 256 }, 'no-accuracy': { type: 'boolean' },
+    'max-wait': { type: 'decimal', min: 0, max: 86400 }, retries: { type: 'integer', min: 0, max: 100 },
+    'data-dir': { type: 'string', what: 'a directory holding the MNIST files' }, 'train-limit': { type: 'integer', min: 1, max: 60000 },
+    out: { type: 'string', what: 'a path prefix for the results' }, help: { type: 'boolean', short: 'h' },
   });
-  if (flags.boolean('help')) return undefined;
-  const quick = flags.boolean('quick');
-  const backends = flags.list('backends', quick ? BACKENDS.filter((b) => b !== 'cpu') : BACKENDS);
+  if (flags.help) return undefined;
+  const quick = flags.quick;
+  const backends = flags.backends ?? (quick ? BACKENDS.filter((b) => b !== 'cpu') : [...BACKENDS]);
   for (const b of backends) {
     if (!(BACKENDS as readonly string[]).includes(b)) throw new UsageError(`Unknown backend "${b}": expected some of ${BACKENDS.join(', ')}.`);
   }
-  const [runs, epochs, cpuRuns, cpuEpochs, threads] = positiveInts('runs, --epochs, --cpu-runs, --cpu-epochs and --threads', [
-    flags.number('runs', quick ? 1 : 3), flags.number('epochs', quick ? 1 : 5),
-    flags.number('cpu-runs', 1), flags.number('cpu-epochs', 1), flags.number('threads', 2),
-  ]);
-  const trainLimit = flags.optionalNumber('train-limit');
-  if (trainLimit !== undefined) positiveInts('train-limit', [trainLimit]);
+  const trainLimit = flags['train-limit'];
   const partial = quick || trainLimit !== undefined;
-  const out = flags.optionalString('out');
+  const out = flags.out;
   return {
     quick,
-    runs,
-    epochs,
-    batchSizes: positiveInts('batch-sizes', flags.list('batch-sizes', ['32', '128', '512'])),
+    runs: flags.runs ?? (quick ? 1 : 3),
+    epochs: flags.epochs ?? (quick ? 1 : 5),
+    batchSizes: flags['batch-sizes'] ?? [32, 128, 512],
     backends,
-    cpuBatchSizes: positiveInts('cpu-batch-sizes', flags.list('cpu-batch-sizes', ['32'])),
-    cpuRuns,
-    cpuEpochs,
-    seed: flags.number('seed', 42),
-    peer: !flags.boolean('no-peer'),
-    python: flags.optionalString('python') ?? (process.env.BENCH_PYTHON?.trim() || undefined),
-    threads,
-    accuracy: !flags.boolean('no-accuracy'),
-    maxWait: Math.max(0, flags.number('max-wait', 300)),
-    retries: Math.max(0, Math.floor(flags.number('retries', 3))),
-    dataDir: path.resolve(flags.string('data-dir', defaultDataDir())),
+    cpuBatchSizes: flags['cpu-batch-sizes'] ?? [32],
+    cpuRuns: flags['cpu-runs'] ?? 1,
+    cpuEpochs: flags['cpu-epochs'] ?? 1,
+    seed: flags.seed ?? 42,
+    peer: !flags['no-peer'],
+    python: flags.python ?? (process.env.BENCH_PYTHON?.trim() || undefined),
+    threads: flags.threads ?? 2,
+    accuracy: !flags['no-accuracy'],
+    maxWait: flags['max-wait'] ?? 300,
+    retries: flags.retries ?? 3,
+    dataDir: path.resolve(flags['data-dir'] ?? defaultDataDir()),
     trainLimit,
     out: out !== undefined ? path.resolve(out.replace(/\.(md|json)$/, '')) : path.join(__dirname, partial ? 'results.quick' : 'results'),
   };

@@ -58,6 +58,15 @@ export interface DatasetFileEntry {
 
 export const SPLITS: readonly SplitName[] = ['train', 'test'];
 
+/**
+ * The exact size of a file's decompressed payload as the description gives it:
+ * the IDX header (magic and one uint32 per dimension) and one byte per pixel
+ * or label. MNIST's largest, the training images, is 16 + 60000 × 784 = 47,040,016.
+ */
+export function payloadBytes(spec: DatasetSpec, entry: DatasetFileEntry): number {
+  return entry.kind === 'images' ? 16 + entry.count * spec.rows * spec.cols : 8 + entry.count;
+}
+
 /** The four files of a dataset in a fixed order: train images, train labels, test images, test labels. */
 export function datasetFiles(spec: DatasetSpec): DatasetFileEntry[] {
   const entries: DatasetFileEntry[] = [];

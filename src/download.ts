@@ -1,22 +1,36 @@
 /**
- * Downloads one dataset file from a list of mirrors. The file is written to
- * `<dest>.part`, its decompressed payload is checked against the expected
- * SHA-256, and only then is it renamed to `<dest>`: a cache directory never
- * holds a half-written or wrong file, whatever goes wrong.
+ * Downloads one dataset file from a list of mirrors. Each attempt writes its
+ * own part file (`<dest>.<pid>-<random>.part`), decompresses and hashes the
+ * payload while it arrives, and only a payload with the expected SHA-256 is
+ * renamed to `<dest>`, in one atomic step. So any number of concurrent
+ * downloads into one cache end with a verified file or an error, never a
+ * corrupt one, and a process killed mid-download leaves only a part file,
+ * which nothing trusts and the next download removes.
+ *
+ * A mirror cannot make us use unbounded disk or memory (the download and its
+ * decompressed payload are capped by what the dataset description says the
+ * file holds), nor hang us (a transfer slower than a minimum speed is
+ * abandoned), nor send us from https to plain http.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import * as http from 'http';
 import * as https from 'https';
-import { createHash } from 'crypto';
+import * as zlib from 'zlib';
+import { createHash, randomBytes } from 'crypto';
 import { Transform, TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import { SingleBar } from 'cli-progress';
-import { decompressIdx } from './idx';
 
 export interface DownloadOptions {
   /** SHA-256 (hex) the decompressed payload must have. */
   payloadSha256: string;
+  /**
+   * Size of the decompressed payload, from the dataset description. A payload
+   * that grows past it, or a download past what a gzip of it can take, is
+   * stopped at once and reported as a mirror sending too much.
+   */
+  payloadBytes?: number;
   /** Base URLs to try in order; wins over the mirror environment variable. */
   mirrors?: readonly string[];
   /** Base URLs used when neither `mirrors` nor the environment variable is set. */
@@ -33,8 +47,14 @@ export interface DownloadOptions {
   backoffMs?: number;
   /** Give up on a connection that stays silent this long (default 30000 ms). */
   timeoutMs?: number;
+  /** Give up on a mirror that sends less than this on average over `slowWindowMs` (default 8192 bytes/s). */
+  minBytesPerSecond?: number;
+  /** The window for that minimum speed (default 30000 ms). */
+  slowWindowMs?: number;
   /** Show a progress bar on stderr (default: only when stderr is a TTY). */
   progress?: boolean;
+  /** Without the bar, log a progress line this often (default 5000 ms; 0: never). */
+  progressEveryMs?: number;
   log?: (line: string) => void;
 }
 
@@ -79,6 +99,7 @@ class AttemptError extends Error {
 const MAX_REDIRECTS = 5;
 const USER_AGENT = 'mnist-workbook (node)';
 const LOCAL_WRITE_ERRORS = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT']);
+const PART_SUFFIX = '.part';
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -107,26 +128,122 @@ export function fileUrl(base: string, file: string): URL {
   return new URL(file, base.endsWith('/') ? base : base + '/');
 }
 
+/**
+ * The most bytes a download of a payload of `payloadBytes` may take: the
+ * payload itself (a mirror may serve it unpacked) or its gzip, which for
+ * incompressible data adds 5 bytes per 64 KiB block plus a header.
+ */
+export function maxDownloadBytes(payloadBytes: number): number {
+  return payloadBytes + Math.ceil(payloadBytes / 1000) + 4096;
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-async function removeQuietly(file: string): Promise<void> {
-  await fs.promises.rm(file, { force: true });
+function mib(bytes: number): string {
+  return (bytes / (1024 * 1024)).toFixed(1);
+}
+
+function rate(bytesPerSecond: number): string {
+  if (bytesPerSecond < 1024) return `${Math.round(bytesPerSecond)} bytes/s`;
+  return bytesPerSecond >= 1024 * 1024 ? `${mib(bytesPerSecond)} MiB/s` : `${(bytesPerSecond / 1024).toFixed(1)} KiB/s`;
+}
+
+// ---------------------------------------------------------------------------
+// Part files: unique per attempt, removed on failure, on Ctrl+C, and (when
+// their process is gone) by the next download of the same file.
+
+/** `<dest>.<pid>-<random>.part`: no two attempts, in one process or many, share one. */
+function partPath(dest: string): string {
+  return `${dest}.${process.pid}-${randomBytes(6).toString('hex')}${PART_SUFFIX}`;
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return codeOf(err) === 'EPERM';
+  }
+}
+
+/** Removes part files of `dest` left by processes that no longer run (killed mid-download). */
+export function removeStaleParts(dest: string): string[] {
+  const dir = path.dirname(dest);
+  const prefix = path.basename(dest) + '.';
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const removed: string[] = [];
+  for (const name of names) {
+    const match = name.startsWith(prefix) ? /^(\d+)-[0-9a-f]+\.part$/.exec(name.slice(prefix.length)) : null;
+    if (match === null || processAlive(Number(match[1]))) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+/** Downloads in flight, so that Ctrl+C (or a kill) can stop them and remove their part files. */
+const active = new Set<{ part: string; abort: (reason: string) => void }>();
+
+function onSignal(signal: NodeJS.Signals): void {
+  for (const download of active) {
+    fs.rmSync(download.part, { force: true });
+    download.abort(`interrupted by ${signal}`);
+  }
+  active.clear();
+  releaseSignals();
+  // A progress bar hides the cursor until it stops; it will not stop now.
+  if (process.stderr.isTTY) process.stderr.write('\u001b[?25h\n');
+  // Alone, a listener keeps the process alive: die of the signal as we would have without it.
+  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
+}
+
+const SIGNALS: NodeJS.Signals[] = ['SIGINT', 'SIGTERM'];
+
+function watchSignals(): void {
+  if (active.size === 1) for (const s of SIGNALS) process.on(s, onSignal);
+}
+
+function releaseSignals(): void {
+  if (active.size === 0) for (const s of SIGNALS) process.removeListener(s, onSignal);
+}
+
+// ---------------------------------------------------------------------------
+// One attempt.
+
+interface AttemptSettings {
+  file: string;
+  mirror: string;
+  mirrorEnv: string;
+  payloadSha256: string;
+  payloadBytes?: number;
+  timeoutMs: number;
+  minBytesPerSecond: number;
+  slowWindowMs: number;
+  progress: boolean;
+  progressEveryMs: number;
+  log: (line: string) => void;
 }
 
 interface Transfer {
   bytes: number;
   url: string;
+  payload: Uint8Array;
 }
 
-interface AttemptSettings {
-  file: string;
-  timeoutMs: number;
-  progress: boolean;
+interface Reply {
+  res: http.IncomingMessage;
+  req: http.ClientRequest;
+  timedOut: () => boolean;
 }
 
-function request(url: URL, timeoutMs: number): Promise<{ res: http.IncomingMessage; timedOut: () => boolean }> {
+function request(url: URL, timeoutMs: number, track: (req: http.ClientRequest) => void): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : url.protocol === 'http:' ? http : undefined;
     if (!client) {
@@ -135,26 +252,152 @@ function request(url: URL, timeoutMs: number): Promise<{ res: http.IncomingMessa
     }
     let timedOut = false;
     // identity: a transparently compressed reply would break the Content-Length check.
-    const req = client.get(url, { headers: { 'User-Agent': USER_AGENT, 'Accept-Encoding': 'identity' } }, (res) =>
-      resolve({ res, timedOut: () => timedOut }),
+    const req: http.ClientRequest = client.get(url, { headers: { 'User-Agent': USER_AGENT, 'Accept-Encoding': 'identity' } }, (res) =>
+      resolve({ res, req, timedOut: () => timedOut }),
     );
+    track(req);
     req.setTimeout(timeoutMs, () => {
       timedOut = true;
       req.destroy(new Error(`no data for ${timeoutMs / 1000} s (timed out)`));
     });
     // An unknown host stays unknown; EAI_AGAIN is the transient DNS failure.
-    req.on('error', (err) => reject(new AttemptError(messageOf(err), codeOf(err) !== 'ENOTFOUND')));
+    req.on('error', (err: Error) => reject(err instanceof AttemptError ? err : new AttemptError(messageOf(err), codeOf(err) !== 'ENOTFOUND')));
   });
 }
 
-async function fetchToFile(url: URL, part: string, s: AttemptSettings, redirectsLeft = MAX_REDIRECTS): Promise<Transfer> {
-  const { res, timedOut } = await request(url, s.timeoutMs);
+/**
+ * Hashes and measures the payload while the download arrives: gunzipped when
+ * the bytes start with the gzip signature, as they are otherwise. Stops as
+ * soon as the payload outgrows `limit`, so a gzip bomb costs no memory.
+ */
+class PayloadSink {
+  private readonly hash = createHash('sha256');
+  private readonly chunks: Buffer[] = [];
+  private head = Buffer.alloc(0);
+  private inflater?: zlib.Gunzip;
+  private done?: Promise<void>;
+  private failure?: Error;
+  size = 0;
+
+  constructor(private readonly limit: number | undefined, private readonly onTooMuch: (err: Error) => void, private readonly file: string) {}
+
+  write(chunk: Buffer): void {
+    if (this.failure) return;
+    if (this.done === undefined) {
+      // The signature needs two bytes, which may come in two chunks.
+      this.head = Buffer.concat([this.head, chunk]);
+      if (this.head.length < 2) return;
+      chunk = this.head;
+      this.head = Buffer.alloc(0);
+      this.start(chunk[0] === 0x1f && chunk[1] === 0x8b);
+    }
+    if (this.inflater) this.inflater.write(chunk);
+    else this.take(chunk);
+  }
+
+  private start(gzipped: boolean): void {
+    if (!gzipped) {
+      this.done = Promise.resolve();
+      return;
+    }
+    const inflater = zlib.createGunzip();
+    this.inflater = inflater;
+    inflater.on('data', (out: Buffer) => this.take(out));
+    this.done = new Promise((resolve, reject) => {
+      inflater.once('end', resolve);
+      // Destroyed once the payload outgrew its limit: no 'end' follows, only 'close'.
+      inflater.once('close', resolve);
+      inflater.once('error', (err) => {
+        if (this.failure) resolve();
+        else reject(err);
+      });
+    });
+    this.done.catch(() => undefined);
+  }
+
+  private take(out: Buffer): void {
+    if (this.failure) return;
+    this.size += out.length;
+    if (this.limit !== undefined && this.size > this.limit) {
+      this.failure = new AttemptError(
+        `the mirror sent too much: ${this.file} ${this.inflater ? 'decompresses to' : 'holds'} more than ${this.limit} bytes, ` +
+          `the size of its payload in the dataset description; stopped there`,
+        false,
+      );
+      this.chunks.length = 0;
+      this.inflater?.destroy();
+      this.onTooMuch(this.failure);
+      return;
+    }
+    this.hash.update(out);
+    this.chunks.push(out);
+  }
+
+  /** Once the download is complete: the whole payload and its SHA-256. */
+  async finish(): Promise<{ payload: Buffer; sha256: string }> {
+    if (this.done === undefined) this.start(false);
+    if (this.head.length > 0) this.take(this.head);
+    if (this.inflater && !this.failure) this.inflater.end();
+    try {
+      await this.done;
+    } catch (err) {
+      throw new AttemptError(
+        `the gzip data is truncated or corrupt (${messageOf(err)}); expected a complete gzip stream`,
+        true,
+      );
+    }
+    if (this.failure) throw this.failure;
+    return { payload: Buffer.concat(this.chunks), sha256: this.hash.digest('hex') };
+  }
+}
+
+/** Progress for one transfer: a bar on a terminal, else a line every few seconds through `log`. */
+function progressReporter(s: AttemptSettings, url: URL, redirectedFrom: URL | undefined, total: number | undefined): {
+  update(received: number): void;
+  stop(): void;
+} {
+  const via = redirectedFrom ? ` (redirected from ${redirectedFrom.host} to ${url.host})` : '';
+  if (s.progress && total) {
+    const bar = new SingleBar({
+      format: `${s.file}${via} [{bar}] {percentage}% | {value}/{total} KiB | ETA {eta}s`,
+      stream: process.stderr,
+      hideCursor: true,
+    });
+    bar.start(Math.ceil(total / 1024), 0);
+    return { update: (received) => bar.update(Math.floor(received / 1024)), stop: () => bar.stop() };
+  }
+  if (s.progressEveryMs <= 0) return { update: () => undefined, stop: () => undefined };
+  const started = Date.now();
+  let received = 0;
+  const timer = setInterval(() => {
+    const seconds = (Date.now() - started) / 1000;
+    const of = total ? ` of ${mib(total)} MiB (${Math.floor((100 * received) / total)}%)` : '';
+    s.log(`  ${s.file}: ${mib(received)} MiB${of} from ${url.host}${via}, ${rate(received / Math.max(seconds, 0.001))}`);
+  }, s.progressEveryMs);
+  timer.unref();
+  return { update: (n) => void (received = n), stop: () => clearInterval(timer) };
+}
+
+async function fetchOnce(
+  url: URL,
+  part: string,
+  s: AttemptSettings,
+  track: (req: http.ClientRequest) => void,
+  redirectedFrom?: URL,
+  redirectsLeft = MAX_REDIRECTS,
+): Promise<Transfer> {
+  const { res, req, timedOut } = await request(url, s.timeoutMs, track);
   const status = res.statusCode ?? 0;
   const location = res.headers.location;
   if (status >= 300 && status < 400 && location) {
     res.resume();
     if (redirectsLeft === 0) throw new AttemptError(`more than ${MAX_REDIRECTS} redirects, last to ${location}`, false);
-    return fetchToFile(new URL(location, url), part, s, redirectsLeft - 1);
+    const next = new URL(location, url);
+    if (url.protocol === 'https:' && next.protocol !== 'https:') {
+      throw new AttemptError(`refused a redirect from ${url.href} to ${next.href}: it would leave https for an unencrypted connection`, false);
+    }
+    s.log(`  ${s.file}: ${url.host} redirects to ${next.href}`);
+    return fetchOnce(next, part, s, track, redirectedFrom ?? url, redirectsLeft - 1);
   }
   if (status !== 200) {
     res.resume();
@@ -162,29 +405,66 @@ async function fetchToFile(url: URL, part: string, s: AttemptSettings, redirects
     throw new AttemptError(`HTTP ${status} ${res.statusMessage ?? ''}`.trimEnd() + ` for ${url.href}`, transient);
   }
 
-  // Created only now, so that a failed download does not leave an empty cache directory behind.
-  await fs.promises.mkdir(path.dirname(part), { recursive: true });
+  const maxBytes = s.payloadBytes !== undefined ? maxDownloadBytes(s.payloadBytes) : undefined;
   const lengthHeader = res.headers['content-length'];
   const expected = lengthHeader !== undefined && /^\d+$/.test(lengthHeader) ? Number(lengthHeader) : undefined;
+  if (expected !== undefined && maxBytes !== undefined && expected > maxBytes) {
+    res.destroy();
+    throw new AttemptError(
+      `the mirror sent too much: it announces ${expected} bytes for ${s.file}, more than the ${maxBytes} bytes ` +
+        `a file with its ${s.payloadBytes}-byte payload can take (dataset description)`,
+      false,
+    );
+  }
+
+  let stopped: Error | undefined;
+  const stop = (err: Error): void => {
+    stopped ??= err;
+    req.destroy(err);
+    res.destroy(err);
+  };
+  const sink = new PayloadSink(s.payloadBytes, stop, s.file);
   let received = 0;
-  const bar =
-    s.progress && expected
-      ? new SingleBar({ format: `${s.file} [{bar}] {percentage}% | {value}/{total} KiB | ETA {eta}s`, stream: process.stderr, hideCursor: true })
-      : undefined;
-  bar?.start(Math.ceil((expected ?? 0) / 1024), 0);
+  const progress = progressReporter(s, url, redirectedFrom, expected);
+  let windowStart = received;
+  const slowCheck = setInterval(() => {
+    const got = received - windowStart;
+    windowStart = received;
+    if (got < (s.minBytesPerSecond * s.slowWindowMs) / 1000) {
+      stop(new AttemptError(
+        `too slow: ${url.host} sent ${got} bytes in ${s.slowWindowMs / 1000} s, below the minimum of ${rate(s.minBytesPerSecond)}; ` +
+          `gave up on ${s.mirror}. Set ${s.mirrorEnv} to the base URL of a faster mirror`,
+        false,
+      ));
+    }
+  }, s.slowWindowMs);
+  slowCheck.unref();
   const counter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
       received += chunk.length;
-      bar?.update(Math.floor(received / 1024));
+      if (maxBytes !== undefined && received > maxBytes) {
+        const err = new AttemptError(
+          `the mirror sent too much: more than ${maxBytes} bytes for ${s.file}, whose payload is ${s.payloadBytes} bytes ` +
+            `(dataset description); stopped there`,
+          false,
+        );
+        stopped ??= err;
+        done(err);
+        return;
+      }
+      progress.update(received);
+      sink.write(chunk);
       done(null, chunk);
     },
   });
   try {
-    await pipeline(res, counter, fs.createWriteStream(part));
-    bar?.update(Math.ceil(received / 1024));
+    // Created only now, so that a failed download does not leave an empty cache directory behind.
+    await fs.promises.mkdir(path.dirname(part), { recursive: true });
+    await pipeline(res, counter, fs.createWriteStream(part, { flags: 'wx' }));
   } catch (err) {
     const code = codeOf(err);
     if (code && LOCAL_WRITE_ERRORS.has(code)) throw err;
+    if (stopped) throw stopped;
     if (timedOut()) throw new AttemptError(`the connection went silent after ${received} bytes (timed out)`, true);
     if (expected !== undefined && received < expected) {
       throw new AttemptError(
@@ -194,12 +474,21 @@ async function fetchToFile(url: URL, part: string, s: AttemptSettings, redirects
     }
     throw new AttemptError(`transfer failed after ${received} bytes: ${messageOf(err)}`, true);
   } finally {
-    bar?.stop();
+    clearInterval(slowCheck);
+    progress.stop();
   }
+  if (stopped) throw stopped;
   if (expected !== undefined && received !== expected) {
     throw new AttemptError(`size mismatch: Content-Length says ${expected} bytes, received ${received}`, true);
   }
-  return { bytes: received, url: url.href };
+  const { payload, sha256 } = await sink.finish();
+  if (sha256 !== s.payloadSha256) {
+    throw new AttemptError(
+      `checksum mismatch: expected payload SHA-256 ${s.payloadSha256}, got ${sha256}; this mirror serves different data`,
+      false,
+    );
+  }
+  return { bytes: received, url: url.href, payload };
 }
 
 function failureMessage(file: string, dest: string, failures: MirrorFailure[], o: DownloadOptions): string {
@@ -211,12 +500,35 @@ function failureMessage(file: string, dest: string, failures: MirrorFailure[], o
     `Could not download ${file}: every mirror failed.`,
     'Mirrors tried:',
     ...failures.map((f) => `  - ${f.mirror}: ${f.reason}` + (f.attempts > 1 ? ` (${f.attempts} attempts)` : '')),
-    `Nothing was saved: neither ${path.basename(dest)} nor ${path.basename(dest)}.part was left in ${dir}.`,
+    `Nothing was saved: neither ${path.basename(dest)} nor a partial ${path.basename(dest)}.*.part was left in ${dir}.`,
     `To fix: put ${manual.length > 1 ? 'these files' : 'the file'} into ${dir} by hand (copied from any mirror): ${manual.join(', ')};`,
     `or set ${dataDirEnv} to a directory that already holds ${manual.length > 1 ? 'them' : 'it'};`,
     `or set ${mirrorEnv} to the base URL of a mirror that works.`,
   ];
   return lines.join('\n');
+}
+
+/** Removes the directories that `mkdir -p` created, innermost first, as long as they are empty. */
+function removeEmptyDirs(dir: string, upTo: string | undefined): void {
+  if (upTo === undefined) return;
+  for (let d = dir; d.length >= upTo.length; d = path.dirname(d)) {
+    try {
+      fs.rmdirSync(d);
+    } catch {
+      return; // not empty (another download is using it), or already gone
+    }
+    if (d === upTo) return;
+  }
+}
+
+/** The first directory on the way to `dir` that does not exist yet, if any. */
+function firstMissingDir(dir: string): string | undefined {
+  let missing: string | undefined;
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) {
+    missing = d;
+    if (path.dirname(d) === d) break;
+  }
+  return missing;
 }
 
 /**
@@ -228,13 +540,20 @@ export async function downloadFile(file: string, dest: string, options: Download
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoffMs = options.backoffMs ?? 1000;
   const log = options.log ?? ((): void => undefined);
-  const settings: AttemptSettings = {
+  const base = {
     file,
+    mirrorEnv: options.mirrorEnv ?? 'MNIST_MIRROR',
+    payloadSha256: options.payloadSha256.toLowerCase(),
+    payloadBytes: options.payloadBytes,
     timeoutMs: options.timeoutMs ?? 30000,
+    minBytesPerSecond: options.minBytesPerSecond ?? 8192,
+    slowWindowMs: options.slowWindowMs ?? 30000,
     progress: options.progress ?? Boolean(process.stderr.isTTY),
+    progressEveryMs: options.progressEveryMs ?? 5000,
+    log,
   };
-  const expectedSum = options.payloadSha256.toLowerCase();
-  const part = dest + '.part';
+  const createdDir = firstMissingDir(path.dirname(dest));
+  removeStaleParts(dest);
 
   const failures: MirrorFailure[] = [];
   for (const mirror of mirrors) {
@@ -247,29 +566,37 @@ export async function downloadFile(file: string, dest: string, options: Download
     }
     for (let attempt = 1; attempt <= attempts; attempt++) {
       log(`Downloading ${file} from ${url.href}` + (attempt > 1 ? ` (attempt ${attempt} of ${attempts})` : ''));
+      const part = partPath(dest);
+      let current: http.ClientRequest | undefined;
+      let interrupted: string | undefined;
+      const entry = {
+        part,
+        abort: (reason: string): void => {
+          interrupted = reason;
+          current?.destroy(new AttemptError(reason, false));
+        },
+      };
+      active.add(entry);
+      watchSignals();
       try {
-        const transfer = await fetchToFile(url, part, settings);
-        const bytes = await fs.promises.readFile(part);
-        let payload: Uint8Array;
-        try {
-          payload = decompressIdx(bytes, `${file} (from ${transfer.url})`);
-        } catch (err) {
-          throw new AttemptError(messageOf(err), true);
-        }
-        const actual = createHash('sha256').update(payload).digest('hex');
-        if (actual !== expectedSum) {
-          throw new AttemptError(
-            `checksum mismatch: expected payload SHA-256 ${expectedSum}, got ${actual}; this mirror serves different data`,
-            false,
-          );
-        }
+        const transfer = await fetchOnce(url, part, { ...base, mirror }, (req) => {
+          current = req;
+          if (interrupted) req.destroy(new AttemptError(interrupted, false));
+        });
+        if (interrupted) throw new AttemptError(interrupted, false);
+        // Atomic: readers see no file or the whole verified one, never a part of it.
         await fs.promises.rename(part, dest);
-        return { path: dest, mirror, url: transfer.url, bytes: transfer.bytes, payload };
+        return { path: dest, mirror, url: transfer.url, bytes: transfer.bytes, payload: transfer.payload };
       } catch (err) {
-        await removeQuietly(part);
+        await fs.promises.rm(part, { force: true });
         const code = codeOf(err);
         if (code && LOCAL_WRITE_ERRORS.has(code)) {
+          removeEmptyDirs(path.dirname(dest), createdDir);
           throw new Error(`Cannot write ${part}: ${messageOf(err)}. Check that ${path.dirname(dest)} is writable and the disk has room.`);
+        }
+        if (interrupted) {
+          removeEmptyDirs(path.dirname(dest), createdDir);
+          throw new Error(`Download of ${file} ${interrupted}; the partial file was removed.`);
         }
         const reason = messageOf(err);
         const retry = err instanceof AttemptError ? err.retry : true;
@@ -281,9 +608,13 @@ export async function downloadFile(file: string, dest: string, options: Download
         const wait = backoffMs * 2 ** (attempt - 1);
         log(`  failed: ${reason}; retrying in ${wait} ms`);
         await sleep(wait);
+      } finally {
+        active.delete(entry);
+        releaseSignals();
       }
     }
   }
+  removeEmptyDirs(path.dirname(dest), createdDir);
   if (mirrors.length === 0) failures.push({ mirror: '(none)', reason: 'no mirror configured', attempts: 0 });
   throw new DownloadError(failureMessage(file, dest, failures, options), failures);
 }

@@ -46,11 +46,18 @@ export function isGzip(bytes: Uint8Array): boolean {
  * as they are otherwise. Detecting by content rather than by the `.gz` suffix
  * copes with files that were unpacked but kept their name, or the reverse.
  */
-export function decompressIdx(bytes: Uint8Array, name: string): Uint8Array {
+export function decompressIdx(bytes: Uint8Array, name: string, maxBytes?: number): Uint8Array {
   if (!isGzip(bytes)) return bytes;
   try {
-    return zlib.gunzipSync(bytes);
+    // maxOutputLength: a small gzip that inflates to gigabytes is stopped at the limit, not held in memory.
+    return zlib.gunzipSync(bytes, maxBytes === undefined ? {} : { maxOutputLength: maxBytes + 1 });
   } catch (err) {
+    if (maxBytes !== undefined && (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new Error(
+        `${name}: decompresses to more than ${maxBytes} bytes, the size its dataset description gives; ` +
+          `this is not the expected file: ${REFETCH}.`,
+      );
+    }
     const reason = err instanceof Error ? err.message : String(err);
     throw new Error(
       `${name}: the gzip data is truncated or corrupt; expected a complete gzip stream, found ${bytes.length} bytes ` +

@@ -6,7 +6,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec } from './dataset';
+import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec, payloadBytes } from './dataset';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxArray, IdxExpectation, decompressIdx, parseIdx } from './idx';
 import { DownloadError, downloadFile } from './download';
 
@@ -28,12 +28,15 @@ export interface Mnist {
   dataset: string;
 }
 
-/** Retry and progress settings passed on to the downloader. */
+/** Retry, speed and progress settings passed on to the downloader (see DownloadOptions). */
 export interface DownloadTuning {
   attempts?: number;
   backoffMs?: number;
   timeoutMs?: number;
+  minBytesPerSecond?: number;
+  slowWindowMs?: number;
   progress?: boolean;
+  progressEveryMs?: number;
 }
 
 export interface LoadMnistOptions {
@@ -131,6 +134,8 @@ interface LoadedFile {
   status: 'verified' | 'downloaded' | 'unchecked';
 }
 
+const LOCAL_SLACK_BYTES = 64 * 1024 * 1024;
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -217,16 +222,14 @@ async function loadFile(ctx: Context, entry: DatasetFileEntry): Promise<LoadedFi
     }
     const tuning = ctx.options.download ?? {};
     const result = await downloadFile(entry.file.name, path.join(source.dir, entry.file.name), {
+      ...tuning,
       payloadSha256: entry.file.payloadSha256,
+      payloadBytes: payloadBytes(spec, entry),
       mirrors: ctx.options.mirrors,
       defaultMirrors: spec.mirrors,
       mirrorEnv: spec.env.mirror,
       dataDirEnv: spec.env.dataDir,
       manualFiles: datasetFiles(spec).map((e) => e.file.name),
-      attempts: tuning.attempts,
-      backoffMs: tuning.backoffMs,
-      timeoutMs: tuning.timeoutMs,
-      progress: tuning.progress,
       log: ctx.log,
     });
     const array = parseIdx(result.payload, result.path, expectation(entry, spec));
@@ -234,7 +237,9 @@ async function loadFile(ctx: Context, entry: DatasetFileEntry): Promise<LoadedFi
     return { entry, path: result.path, array, status: 'downloaded' };
   }
 
-  const payload = decompressIdx(await fs.promises.readFile(found), found);
+  // Capped well above the expected size, so that a file of the wrong shape still gets the header's
+  // clearer message, while a small gzip that inflates to gigabytes cannot fill the memory.
+  const payload = decompressIdx(await fs.promises.readFile(found), found, payloadBytes(spec, entry) + LOCAL_SLACK_BYTES);
   const array = parseIdx(payload, found, expectation(entry, spec));
   if (ctx.verify) {
     const actual = sha256Hex(payload);

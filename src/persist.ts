@@ -8,9 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-
-const MODEL_FILE = 'model.json';
-const WEIGHTS_FILE = 'weights.bin';
+import { MODEL_FILE, WEIGHTS_FILE, inspectSavedModel } from './model-files';
 
 /** Writes `model.json` and `weights.bin` into `dir` (created if missing); returns the model.json path. */
 export async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
@@ -42,26 +40,21 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
   return modelPath;
 }
 
-/** Loads a model saved by saveModel (or by tfjs-node) from a directory or a model.json path. */
+/** Loads a model saved by saveModel (or by tfjs-node) from a directory or a model.json path; errors name the file. */
 export async function loadModel(location: string): Promise<tf.LayersModel> {
-  const modelPath = location.endsWith('.json') ? location : path.join(location, MODEL_FILE);
-  if (!fs.existsSync(modelPath)) {
-    throw new Error(`No saved model at ${modelPath}: expected a model.json written by saveModel(). ` +
-      'Train and save one first, e.g. with `npm start`.');
-  }
-  const dir = path.dirname(modelPath);
-  const modelJSON = JSON.parse(fs.readFileSync(modelPath, 'utf8')) as tf.io.ModelJSON;
-  const artifacts = await tf.io.getModelArtifactsForJSON(modelJSON, async (manifest) => {
+  const saved = inspectSavedModel(location);
+  const artifacts = await tf.io.getModelArtifactsForJSON(saved.modelJSON, async (manifest) => {
     const specs = manifest.flatMap((group) => group.weights);
-    const buffers = manifest.flatMap((group) => group.paths.map((p) => {
-      const file = path.join(dir, p);
-      if (!fs.existsSync(file)) {
-        throw new Error(`${modelPath} lists weights in ${p}, but ${file} is missing. Save the model again.`);
-      }
+    const buffers = saved.weightFiles.map((file) => {
       const bytes = fs.readFileSync(file);
       return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    }));
+    });
     return [specs, tf.io.CompositeArrayBuffer.join(buffers)];
   });
-  return tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  try {
+    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+  } catch (error) {
+    throw new Error(`${saved.modelPath}: TensorFlow.js cannot build a model from it (${(error as Error).message}). ` +
+      'Save the model again, e.g. with `npm start`.');
+  }
 }

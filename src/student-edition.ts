@@ -11,6 +11,13 @@
  *
  * Outputs and execution counts are dropped too, so nothing of an executed
  * solution leaks through.
+ *
+ * A line that looks like a marker but is not exactly one (`//BEGIN SOLUTION`,
+ * lower case, a tab inside, `END SOLUTIONS`, ...) is an error naming the
+ * notebook, the cell and the line: silently keeping such a block would hand
+ * the solution to the students. The final leak check (`leakedSolutionText`)
+ * reads the blocks with a lenient pattern of its own and looks for their code
+ * in the student edition, so that it does not depend on the parser above.
  */
 
 export interface NotebookCell {
@@ -32,17 +39,26 @@ export interface Notebook {
 export const ANSWER_TAG = 'answer';
 export const ANSWER_PROMPT = '**Your answer:** _write your answer here, then run the demonstration below to test it._';
 
-const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION(?::\s*(.*))?$/;
+const BEGIN = /^(\s*)\/\/ BEGIN SOLUTION(?::\s*(.*?))?\s*$/;
 const END = /^\s*\/\/ END SOLUTION\s*$/;
 const STUB = /^(\s*)\/\/ STUB: ?(.*)$/;
+/** Anything a marker could be mistaken for: either word order of "begin/end solution" in any case and spacing, or "stub" after a comment. */
+const LOOKS_LIKE_MARKER = /\b(begin|end|start|stop)[\s_-]*solutions?\b|^\s*(\/\/|\/\*|#)\s*stubs?\b/i;
+const MARKER_FORMAT = 'write the markers exactly as `// BEGIN SOLUTION` (or `// BEGIN SOLUTION: what to write`), `// STUB: code` and `// END SOLUTION`, on lines of their own';
 
 const text = (source: string | string[]): string => (Array.isArray(source) ? source.join('') : source);
 
-/** Replaces each solution block of one code cell by its stub. Throws on unbalanced markers. */
+/** Replaces each solution block of one code cell by its stub. Throws on unbalanced and misspelt markers. */
 export function stripSolutionCode(source: string, where = 'a code cell'): string {
   const out: string[] = [];
   let block: { indent: string; todo: string | undefined; stub: string[]; line: number } | undefined;
   source.split('\n').forEach((line, i) => {
+    if (!BEGIN.test(line) && !END.test(line) && !STUB.test(line) && LOOKS_LIKE_MARKER.test(line)) {
+      throw new Error(`${where}, line ${i + 1}: "${line.trim()}" looks like a solution marker but is not one; ${MARKER_FORMAT}.`);
+    }
+    if (block === undefined && STUB.test(line)) {
+      throw new Error(`${where}, line ${i + 1}: a // STUB: line outside a solution block; put it between // BEGIN SOLUTION and // END SOLUTION.`);
+    }
     const begin = BEGIN.exec(line);
     if (begin !== null) {
       if (block !== undefined) throw new Error(`${where}, line ${i + 1}: BEGIN SOLUTION inside the block opened on line ${block.line}; close it with // END SOLUTION first.`);
@@ -67,10 +83,47 @@ export function stripSolutionCode(source: string, where = 'a code cell'): string
   return out.join('\n');
 }
 
-/** The student edition of a solution notebook (a new object; the input is untouched). */
-export function studentEdition(notebook: Notebook): Notebook {
+/**
+ * Reads a notebook's JSON and checks the parts the student edition relies on;
+ * every problem is an Error naming `file` and, where it applies, the cell.
+ */
+export function parseNotebook(json: string, file: string): Notebook {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${file}: not valid JSON (${(error as Error).message}); expected a Jupyter notebook (.ipynb). ` +
+      'Was it saved completely? Restore it from git or save it again in JupyterLab.');
+  }
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(data) || !Array.isArray(data.cells)) {
+    throw new Error(`${file}: not a Jupyter notebook; expected a JSON object with a "cells" list (nbformat 4).`);
+  }
+  if (typeof data.nbformat !== 'number' || data.nbformat < 4) {
+    throw new Error(`${file}: expected nbformat 4, found ${JSON.stringify(data.nbformat)}; open and save it in JupyterLab to convert it.`);
+  }
+  data.cells.forEach((cell: unknown, i: number) => {
+    const where = `${file}, cell ${i + 1}`;
+    if (!isObject(cell)) throw new Error(`${where}: expected a cell object, found ${JSON.stringify(cell)}.`);
+    if (typeof cell.cell_type !== 'string') throw new Error(`${where}: the cell has no "cell_type"; expected "code", "markdown" or "raw".`);
+    const source = cell.source;
+    if (typeof source !== 'string' && !(Array.isArray(source) && source.every((l) => typeof l === 'string'))) {
+      throw new Error(`${where}: "source" must be a string or a list of strings, found ${JSON.stringify(source)}.`);
+    }
+    if (cell.metadata !== undefined && !isObject(cell.metadata)) throw new Error(`${where}: "metadata" must be an object.`);
+    const tags = isObject(cell.metadata) ? cell.metadata.tags : undefined;
+    if (tags !== undefined && !(Array.isArray(tags) && tags.every((t) => typeof t === 'string'))) {
+      throw new Error(`${where}: "metadata.tags" must be a list of strings, found ${JSON.stringify(tags)}.`);
+    }
+  });
+  const cells = (data.cells as NotebookCell[]).map((cell) => ({ ...cell, metadata: cell.metadata ?? {} }));
+  return { ...(data as unknown as Notebook), cells, metadata: isObject(data.metadata) ? data.metadata : {} };
+}
+
+/** The student edition of a solution notebook (a new object; the input is untouched). `name` prefixes errors. */
+export function studentEdition(notebook: Notebook, name?: string): Notebook {
   const cells = notebook.cells.map((cell, index): NotebookCell => {
-    const where = `cell ${index + 1}`;
+    const where = name === undefined ? `cell ${index + 1}` : `${name}, cell ${index + 1}`;
     if (cell.cell_type === 'markdown' && (cell.metadata.tags ?? []).includes(ANSWER_TAG)) {
       return { ...cell, source: ANSWER_PROMPT };
     }
@@ -80,9 +133,23 @@ export function studentEdition(notebook: Notebook): Notebook {
   return { ...notebook, cells, metadata: { ...notebook.metadata } };
 }
 
-/** The solution text a student edition must not contain: answer cells and solution lines (not stubs or comments). */
+/** A solution line worth looking for: not blank, not a comment, and more than punctuation (`});` is everywhere). */
+function isSolutionCode(line: string): boolean {
+  const t = line.trim();
+  return t !== '' && !t.startsWith('//') && /[A-Za-z0-9_$]{2,}/.test(t);
+}
+
+/**
+ * The solution text a student edition must not contain: answer cells, and the
+ * code lines inside solution blocks. The blocks are found with a lenient
+ * pattern (any case, spacing or comment style), not the one that strips them,
+ * so that a marker the stripper missed still has its code looked for.
+ */
 export function solutionFragments(notebook: Notebook): string[] {
   const fragments: string[] = [];
+  const lenientBegin = /\b(begin|start)[\s_-]*solutions?\b/i;
+  const lenientEnd = /\b(end|stop)[\s_-]*solutions?\b/i;
+  const lenientStub = /^\s*(\/\/|\/\*|#)\s*stubs?\b/i;
   for (const cell of notebook.cells) {
     const source = text(cell.source);
     if (cell.cell_type === 'markdown' && (cell.metadata.tags ?? []).includes(ANSWER_TAG)) {
@@ -91,10 +158,17 @@ export function solutionFragments(notebook: Notebook): string[] {
     if (cell.cell_type !== 'code') continue;
     let inside = false;
     for (const line of source.split('\n')) {
-      if (BEGIN.test(line)) inside = true;
-      else if (END.test(line)) inside = false;
-      else if (inside && !STUB.test(line) && line.trim() !== '' && !line.trim().startsWith('//')) fragments.push(line.trim());
+      if (lenientBegin.test(line)) inside = true;
+      else if (lenientEnd.test(line)) inside = false;
+      else if (inside && !lenientStub.test(line) && isSolutionCode(line)) fragments.push(line.trim());
     }
   }
-  return fragments;
+  return [...new Set(fragments)];
+}
+
+/** The fragments of `solution` that appear anywhere in `student` (its cells' sources, outputs and metadata). */
+export function leakedSolutionText(solution: Notebook, student: Notebook): string[] {
+  const written = JSON.stringify(student);
+  const sources = student.cells.map((c) => text(c.source)).join('\n');
+  return solutionFragments(solution).filter((f) => sources.includes(f) || written.includes(JSON.stringify(f).slice(1, -1)));
 }

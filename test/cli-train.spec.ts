@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
-import { parseTrainArgs, UsageError } from '../src/cli/train-args';
+import { parseTrainArgs, TRAIN_USAGE, UsageError } from '../src/cli/train-args';
 import { REAL_DATA_DIR } from './real-data';
 
 const CLI = path.resolve(__dirname, '..', 'src', 'cli', 'train.ts');
@@ -29,14 +29,32 @@ describe('npm start: parsing its flags', () => {
   });
 
   const bad: [string[], RegExp][] = [
-    [['--epochs', '0'], /--epochs expects a whole number of at least 1, got "0"/],
-    [['--batch-size', 'x'], /--batch-size expects a whole number of at least 1, got "x"/],
-    [['--train-limit', '2.5'], /--train-limit expects a whole number/],
+    [['--epochs', '0'], /--epochs expects a whole number from 1 to 1000, got "0"/],
+    [['--epochs', '-1'], /--epochs expects a whole number from 1 to 1000, got "-1"/],
+    [['--epochs', '99999999999'], /--epochs expects a whole number from 1 to 1000, got "99999999999"/],
+    [['--epochs', '2.0'], /--epochs expects a whole number from 1 to 1000, got "2.0"/],
+    [['--batch-size', 'x'], /--batch-size expects a whole number from 1 to 60000, got "x"/],
+    [['--train-limit', '2.5'], /--train-limit expects a whole number from 1 to 60000, got "2.5"/],
     [['--backend', 'gpu'], /--backend expects one of tensorflow, wasm, cpu, got "gpu"/],
-    [['--seed=-1'], /--seed expects a whole number of 0 or more, got "-1"/],
-    [['--epoch', '3'], /Unknown option '--epoch'/],
+    [['--seed=-1'], /--seed expects a whole number from 0 to 4294967295, got "-1"/],
+    [['--seed', '1e3'], /--seed expects a whole number from 0 to 4294967295, got "1e3"/],
+    [['--seed', '0x10'], /--seed expects a whole number from 0 to 4294967295, got "0x10"/],
+    [['--data-dir='], /--data-dir needs a value \(a directory holding the four MNIST files\), got an empty one/],
+    [['--out', ''], /--out needs a value \(a directory to write the results to\), got an empty one/],
+    [['--out', '--json'], /--out needs a value: a directory to write the results to/],
+    [['--epochs'], /--epochs needs a value: a number from 1 to 1000/],
+    [['--show=yes'], /--show takes no value, got "yes"/],
+    [['--epoch', '3'], /Unknown option '--epoch'; did you mean --epochs\?/],
+    [['-x'], /Unknown option '-x'/],
     [['extra'], /Unexpected argument 'extra'/],
   ];
+  it('says in its help exactly what the numeric flags accept', () => {
+    expect(TRAIN_USAGE).to.include('--epochs N         training epochs, 1 to 1000 (default 5)');
+    expect(TRAIN_USAGE).to.include('seed for initial weights and shuffling, 0 to 4294967295');
+    expect(TRAIN_USAGE).to.include('N is a whole number written in digits');
+    expect(parseTrainArgs(['--epochs', '1000', '--seed', '4294967295', '--seed=0']).seed).to.equal(0);
+  });
+
   for (const [argv, message] of bad) {
     it(`refuses ${argv.join(' ')} with a message that names the problem`, () => {
       expect(() => parseTrainArgs(argv)).to.throw(UsageError, message);
@@ -89,8 +107,22 @@ describe('npm start: the main job end to end', function () {
   it('exits 2 with the usage on a bad flag, and no stack trace', async () => {
     const { code, stderr } = await runCli(['--epochs', 'many']);
     expect(code).to.equal(2);
-    expect(stderr).to.include('Error: --epochs expects a whole number of at least 1, got "many"').and.include('Usage: npm start');
+    expect(stderr).to.include('Error: --epochs expects a whole number from 1 to 1000, got "many"').and.include('Usage: npm start');
     expect(stderr).not.to.match(/\n\s+at /);
+  });
+
+  it('checks --out before loading data or training, and says why it cannot be used', async () => {
+    const file = path.join(out, 'a-file');
+    fs.writeFileSync(file, '');
+    const started = Date.now();
+    const { code, stdout, stderr } = await runCli(['--out', path.join(file, 'results'), '--data-dir', REAL_DATA_DIR]);
+    expect(code).to.equal(1);
+    expect(stderr).to.include(`Error: --out ${path.join(file, 'results')} cannot hold the results: a file is in the way`);
+    expect(stderr).to.include('Nothing was trained');
+    expect(stdout + stderr).not.to.include('Epoch 1/');
+    expect(stdout + stderr).not.to.include('MNIST from');
+    expect(Date.now() - started).to.be.below(60000);
+    fs.rmSync(file);
   });
 
   it('exits 1 with a clear message when the data directory lacks the files, and no stack trace', async () => {

@@ -14,7 +14,8 @@ import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
 import { chromium, Browser, Page } from 'playwright-core';
-import { DrawServer, DrawUsageError, parseDrawArgs, preprocessModuleSource, startDrawServer } from '../src/cli/draw';
+import { UsageError } from '../src/cli/args';
+import { DrawServer, parseDrawArgs, preprocessModuleSource, startDrawServer } from '../src/cli/draw';
 import { preprocessDigit } from '../src/preprocess';
 import { predictDigit } from '../src/predict';
 import { createModel } from '../src/model';
@@ -53,11 +54,12 @@ describe('npm run draw: flags', () => {
   const bad: [string[], RegExp][] = [
     [['--port', '70000'], /--port expects a whole number from 0 to 65535, got "70000"/],
     [['--port', 'x'], /--port expects a whole number/],
-    [['--model', ''], /--model expects a folder holding model.json/],
-    [['--modle', 'x'], /Unknown option '--modle'/],
+    [['--model', ''], /--model needs a value \(a folder holding model.json \(or the model.json itself\)\), got an empty one/],
+    [['--port', '1e3'], /--port expects a whole number from 0 to 65535, got "1e3"/],
+    [['--modle', 'x'], /Unknown option '--modle'; did you mean --model\?/],
   ];
   for (const [argv, message] of bad) {
-    it(`refuses ${argv.join(' ')}`, () => expect(() => parseDrawArgs(argv)).to.throw(DrawUsageError, message));
+    it(`refuses ${argv.join(' ')}`, () => expect(() => parseDrawArgs(argv)).to.throw(UsageError, message));
   }
 });
 

@@ -7,7 +7,6 @@ import { replacePrevious } from '../src/session';
 import { compareRuns } from '../src/experiments';
 import { progressLine } from '../src/notebook-progress';
 import { terminalProgress } from '../src/progress';
-import { confusionFigure, curvesFigure } from '../src/browser-plots';
 import { realMnist } from './real-data';
 
 describe('a perceptron next to a Dense layer (question 5)', () => {
@@ -98,19 +97,5 @@ describe('training progress', () => {
     const history = { epoch: [0], history: { loss: [0.5], accuracy: [0.9] }, secondsPerEpoch: [2.5] };
     await callbacks.onEpochEnd?.(0, { loss: 0.5, accuracy: 0.9 }, history);
     expect(written).to.deep.equal(['Epoch 1/5 - 2.5s - loss 0.5000 - accuracy 0.9000\n']);
-  });
-});
-
-describe('the --show browser figures', () => {
-  it('plot loss and accuracy per epoch, validation where present', () => {
-    const figure = curvesFigure({ loss: [0.5, 0.3], accuracy: [0.9, 0.95], val_accuracy: [0.91, 0.93] });
-    expect(figure.data.map((d) => d.name)).to.deep.equal(['loss', 'accuracy', 'val_accuracy']);
-    expect(figure.data[0].x).to.deep.equal([1, 2]);
-  });
-
-  it('draw the confusion matrix as a heatmap with true digits by row', () => {
-    const figure = confusionFigure([[5, 1], [0, 4]]);
-    expect(figure.data[0]).to.include({ type: 'heatmap' });
-    expect(figure.data[0].z).to.deep.equal([[5, 1], [0, 4]]);
   });
 });

@@ -342,7 +342,7 @@ describe('the MNIST data layer', () => {
     it('rejects an unknown argument with the usage', async () => {
       const { code, stderr } = await run(['--frobnicate'], process.env);
       expect(code).to.equal(2);
-      expect(stderr).to.contain('unknown argument --frobnicate');
+      expect(stderr).to.contain("Error: Unknown option '--frobnicate'.");
       expect(stderr).to.contain('Usage: npm run data');
     });
   });

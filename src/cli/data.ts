@@ -4,35 +4,30 @@
  * state. Exits non-zero, with the reason, when anything is wrong.
  */
 import { MNIST } from '../dataset';
-import { FileReport, LoadMnistOptions, verifyMnist } from '../mnist';
+import { FileReport, verifyMnist } from '../mnist';
+import { parseCommandLine, runCommand } from './args';
 
 const USAGE = `Usage: npm run data [-- --data-dir DIR]
 
 Downloads the ${MNIST.title} files into the cache data/${MNIST.name}/ (or checks them there),
 or, with --data-dir or ${MNIST.env.dataDir}, checks the files in that directory.
 Every file's decompressed content is checked against its known SHA-256.
-${MNIST.env.mirror}=URL replaces the list of download mirrors.`;
+${MNIST.env.mirror}=URL replaces the list of download mirrors.
 
-class UsageError extends Error {}
+  --data-dir DIR   check the files in DIR instead of the cache (nothing is downloaded there)
+  --help           this text`;
 
-function parseArgs(argv: readonly string[]): LoadMnistOptions & { help?: boolean } {
-  const options: LoadMnistOptions & { help?: boolean } = {};
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--help' || arg === '-h') {
-      options.help = true;
-    } else if (arg === '--data-dir') {
-      const value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new UsageError('--data-dir needs a directory, e.g. --data-dir ~/mnist');
-      options.dir = value;
-      i++;
-    } else if (arg.startsWith('--data-dir=')) {
-      options.dir = arg.slice('--data-dir='.length);
-    } else {
-      throw new UsageError(`unknown argument ${arg}`);
-    }
-  }
-  return options;
+interface DataArgs {
+  dir?: string;
+  help: boolean;
+}
+
+export function parseDataArgs(argv: readonly string[]): DataArgs {
+  const { values } = parseCommandLine(argv, {
+    'data-dir': { type: 'string', what: 'a directory holding the four MNIST files, e.g. --data-dir ~/mnist' },
+    help: { type: 'boolean', short: 'h' },
+  });
+  return { dir: values['data-dir'], help: values.help };
 }
 
 function countText(report: FileReport): string {
@@ -40,21 +35,8 @@ function countText(report: FileReport): string {
   return report.count === undefined ? '' : what;
 }
 
-async function main(argv: readonly string[]): Promise<number> {
-  let options: LoadMnistOptions & { help?: boolean };
-  try {
-    options = parseArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`error: ${err.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (options.help) {
-    process.stdout.write(USAGE + '\n');
-    return 0;
-  }
-
-  const report = await verifyMnist({ ...options, log: (line) => process.stderr.write(line + '\n') });
+async function run(options: DataArgs): Promise<number> {
+  const report = await verifyMnist({ dir: options.dir, log: (line) => process.stderr.write(line + '\n') });
   process.stdout.write(`${MNIST.title} data: ${report.source.label}\n`);
   const width = Math.max(...report.files.map((f) => f.file.length));
   for (const file of report.files) {
@@ -78,12 +60,4 @@ async function main(argv: readonly string[]): Promise<number> {
   return 1;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    process.stderr.write(`error: ${err instanceof Error ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  },
-);
+if (require.main === module) void runCommand(USAGE, parseDataArgs, run);

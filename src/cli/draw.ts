@@ -13,8 +13,9 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
-import { parseArgs } from 'util';
+import { parseCommandLine, runCommand } from './args';
 import * as preprocess from '../preprocess';
+import { SavedModelFiles, inspectSavedModel } from '../model-files';
 
 export const DEFAULT_DRAW_PORT = 8028;
 /** Where `npm start` saves the model (its default --out is out/). */
@@ -39,37 +40,21 @@ export interface DrawArgs {
   help: boolean;
 }
 
-/** A mistake in the command line: shown with the usage, exit code 2. */
-export class DrawUsageError extends Error {}
-
 export function parseDrawArgs(argv: string[]): DrawArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: { model: { type: 'string' }, port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    }));
-  } catch (error) {
-    throw new DrawUsageError((error as Error).message);
-  }
-  const port = values.port === undefined ? DEFAULT_DRAW_PORT : Number(values.port);
-  if (values.port !== undefined && (!/^\d+$/.test(values.port.trim()) || !Number.isInteger(port) || port > 65535)) {
-    throw new DrawUsageError(`--port expects a whole number from 0 to 65535, got "${values.port}".`);
-  }
-  if (values.model !== undefined && values.model.trim() === '') {
-    throw new DrawUsageError('--model expects a folder holding model.json (or the model.json itself), got an empty value.');
-  }
-  return { modelDir: values.model ?? DEFAULT_MODEL_DIR, port, help: values.help === true };
+  const { values } = parseCommandLine(argv, {
+    model: { type: 'string', what: 'a folder holding model.json (or the model.json itself)' },
+    port: { type: 'integer', min: 0, max: 65535 },
+    help: { type: 'boolean', short: 'h' },
+  });
+  return { modelDir: values.model ?? DEFAULT_MODEL_DIR, port: values.port ?? DEFAULT_DRAW_PORT, help: values.help };
 }
 
 export interface ModelStatus {
-  /** True when model.json exists, so the page can load the model. */
+  /** True when model.json and the weights it lists check out, so the page can load the model. */
   ready: boolean;
   /** Where model.json is (or is expected), as the user would type it. */
   modelPath: string;
-  /** One line for the page and the console; tells which command creates a model when there is none. */
+  /** One line for the page and the console: which command creates a model when there is none, what is wrong with a damaged one. */
   message: string;
 }
 
@@ -84,11 +69,24 @@ function resolveModelPath(modelDir: string): string {
   return resolved.endsWith('.json') ? resolved : path.join(resolved, MODEL_FILE);
 }
 
-/** Checked at each request, so a model saved while the server runs is picked up on reload. */
+/**
+ * Checked at start and at each status request, so a model saved while the
+ * server runs is picked up on reload, and a damaged one is reported (in the
+ * terminal and on the page) instead of failing obscurely in the browser.
+ */
 export function modelStatus(modelDir: string): ModelStatus {
   const modelFile = resolveModelPath(modelDir);
   const shown = displayPath(modelFile);
-  if (fs.existsSync(modelFile) && fs.statSync(modelFile).isFile()) {
+  if (fs.existsSync(modelFile)) {
+    try {
+      inspectSavedModel(modelFile);
+    } catch (error) {
+      return {
+        ready: false,
+        modelPath: shown,
+        message: `The model at ${shown} cannot be used: ${(error as Error).message} Then reload this page.`,
+      };
+    }
     return { ready: true, modelPath: shown, message: `Using the model saved at ${shown}.` };
   }
   const isDefault = path.resolve(modelDir) === path.resolve(DEFAULT_MODEL_DIR);
@@ -152,6 +150,8 @@ export interface DrawServerOptions {
   modelDir?: string;
   /** Port on 127.0.0.1; 0 (or leaving it out) picks a free one. */
   port?: number;
+  /** Told when the model's status changes (saved, damaged, repaired) between two requests of the page. */
+  report?: (line: string) => void;
 }
 
 export interface DrawServer {
@@ -184,11 +184,44 @@ function allowedHost(host: string | undefined, port: number): boolean {
   return host === `${LOOPBACK}:${port}` || host === `localhost:${port}`;
 }
 
-function handler(modelDir: string, getPort: () => number): http.RequestListener {
+/**
+ * Serves model.json and the weights files its manifest lists, and nothing
+ * else from the model folder: each is checked by inspectSavedModel to lie
+ * inside the folder, symlinks resolved.
+ */
+function serveModelFile(res: http.ServerResponse, modelFile: string, encoded: string, head: boolean): void {
+  const notFound = (why: string): void => send(res, 404, 'text/plain; charset=utf-8', `Not found: ${why}\n`, head);
+  let name: string;
+  try {
+    name = decodeURIComponent(encoded);
+  } catch {
+    notFound('a malformed path');
+    return;
+  }
+  let saved: SavedModelFiles;
+  try {
+    saved = inspectSavedModel(modelFile);
+  } catch (error) {
+    notFound((error as Error).message);
+    return;
+  }
+  if (name === MODEL_FILE) {
+    sendFile(res, fs.realpathSync(saved.modelPath), 'application/json; charset=utf-8', head);
+    return;
+  }
+  const index = saved.weightPaths.indexOf(name);
+  if (index < 0) {
+    notFound(`${name} is not a weights file listed in ${MODEL_FILE}`);
+    return;
+  }
+  sendFile(res, saved.weightFiles[index], 'application/octet-stream', head);
+}
+
+function handler(modelDir: string, getPort: () => number, report?: (line: string) => void): http.RequestListener {
   const tfScript = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
   const modelFile = resolveModelPath(modelDir);
-  const modelFolder = path.dirname(modelFile);
   let preprocessSource: string | undefined;
+  let lastReported = modelStatus(modelDir).message;
   return (req, res) => {
     const head = req.method === 'HEAD';
     if (req.method !== 'GET' && !head) {
@@ -210,13 +243,12 @@ function handler(modelDir: string, getPort: () => number): http.RequestListener 
       preprocessSource ??= preprocessModuleSource();
       send(res, 200, 'text/javascript; charset=utf-8', preprocessSource, head);
     } else if (pathname === '/api/model') {
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(modelStatus(modelDir)), head);
-    } else if (pathname === '/model/model.json') {
-      sendFile(res, modelFile, 'application/json; charset=utf-8', head);
-    } else if (/^\/model\/[\w-][\w.-]*$/.test(pathname) && !pathname.endsWith('.json')) {
-      // Weight shards named in model.json's manifest ('./weights.bin'): plain
-      // names inside the model's folder only, never a path out of it.
-      sendFile(res, path.join(modelFolder, pathname.slice('/model/'.length)), 'application/octet-stream', head);
+      const status = modelStatus(modelDir);
+      if (status.message !== lastReported) report?.(status.message);
+      lastReported = status.message;
+      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(status), head);
+    } else if (pathname.startsWith('/model/')) {
+      serveModelFile(res, modelFile, pathname.slice('/model/'.length), head);
     } else if (pathname === '/favicon.ico') {
       res.writeHead(204, SECURITY_HEADERS);
       res.end();
@@ -237,7 +269,7 @@ export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawSe
     return Promise.reject(new Error(`The page's files are missing: expected them in ${WEB_DIR}. Restore the web/ folder (git checkout web).`));
   }
   let port = wanted;
-  const server = http.createServer(handler(modelDir, () => port));
+  const server = http.createServer(handler(modelDir, () => port, options.report));
   return new Promise((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       reject(error.code === 'EADDRINUSE'
@@ -261,28 +293,8 @@ export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawSe
   });
 }
 
-async function main(): Promise<void> {
-  let args: DrawArgs;
-  try {
-    args = parseDrawArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof DrawUsageError)) throw error;
-    process.stderr.write(`Error: ${error.message}\n\n${DRAW_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (args.help) {
-    process.stdout.write(DRAW_USAGE + '\n');
-    return;
-  }
-  let server: DrawServer;
-  try {
-    server = await startDrawServer({ modelDir: args.modelDir, port: args.port });
-  } catch (error) {
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-    return;
-  }
+async function serve(args: DrawArgs): Promise<void> {
+  const server = await startDrawServer({ modelDir: args.modelDir, port: args.port, report: (line) => void process.stdout.write(line + '\n') });
   // Handlers first: whoever reads the address below may stop us right away.
   const stop = (): void => {
     void server.close().then(() => process.exit(0));
@@ -294,4 +306,4 @@ async function main(): Promise<void> {
     (status.ready ? '' : 'The page shows this too and works for drawing meanwhile.\n') + 'Press Ctrl+C to stop.\n');
 }
 
-if (require.main === module) void main();
+if (require.main === module) void runCommand(DRAW_USAGE, parseDrawArgs, serve);

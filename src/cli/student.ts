@@ -6,38 +6,64 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { Notebook, solutionFragments, studentEdition } from '../student-edition';
+import { leakedSolutionText, parseNotebook, studentEdition } from '../student-edition';
+import { parseCommandLine, runCommand } from './args';
 
 const NOTEBOOKS = path.resolve(__dirname, '..', '..', 'notebooks');
 const SUFFIX = '.student.ipynb';
 
-/** Writes the student edition of `file` beside it; returns its path. */
+export const STUDENT_USAGE = `Usage: npm run student [-- NOTEBOOK...]
+
+Writes the student edition of each notebook beside it, as <name>${SUFFIX}:
+code between \`// BEGIN SOLUTION\` and \`// END SOLUTION\` is replaced by a TODO line
+and the block's \`// STUB: \` lines, markdown cells tagged "answer" by a prompt, and
+outputs are dropped. Fails, writing nothing for that notebook, when a line looks
+like a marker but is not exactly one, or when solution code would survive.
+Without NOTEBOOK: every notebook in notebooks/.
+
+  --help   this text`;
+
+interface StudentArgs {
+  notebooks: string[];
+  help: boolean;
+}
+
+export function parseStudentArgs(argv: string[]): StudentArgs {
+  const { values, positionals } = parseCommandLine(argv, { help: { type: 'boolean', short: 'h' } }, { positionals: 'notebook paths' });
+  return { notebooks: positionals, help: values.help };
+}
+
+/** Writes the student edition of `file` beside it; returns its path. Errors name the file. */
 export function writeStudentEdition(file: string): string {
-  const solution = JSON.parse(fs.readFileSync(file, 'utf8')) as Notebook;
-  const written = JSON.stringify(studentEdition(solution), null, 1) + '\n';
-  const leaked = solutionFragments(solution).filter((f) => written.includes(JSON.stringify(f).slice(1, -1)));
-  if (leaked.length > 0) throw new Error(`${file}: the student edition still contains solution text: ${leaked.slice(0, 3).join(' | ')}`);
+  let json: string;
+  try {
+    json = fs.readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`${file}: cannot read the notebook (${(error as Error).message}).`);
+  }
+  const solution = parseNotebook(json, file);
+  const student = studentEdition(solution, file);
+  const leaked = leakedSolutionText(solution, student);
+  if (leaked.length > 0) {
+    throw new Error(`${file}: the student edition would still contain solution code, so it was not written: ` +
+      `${leaked.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}. Check the solution markers around these lines.`);
+  }
   const target = file.replace(/\.ipynb$/, SUFFIX);
-  fs.writeFileSync(target, written);
+  fs.writeFileSync(target, JSON.stringify(student, null, 1) + '\n');
   return target;
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const notebooks = args.length > 0 ? args.map((a) => path.resolve(a))
+function run(args: StudentArgs): void {
+  const notebooks = args.notebooks.length > 0 ? args.notebooks.map((a) => path.resolve(a))
     : fs.readdirSync(NOTEBOOKS).filter((f) => f.endsWith('.ipynb') && !f.endsWith(SUFFIX)).map((f) => path.join(NOTEBOOKS, f));
   for (const file of notebooks) {
     if (!fs.existsSync(file)) throw new Error(`No notebook at ${file}: pass paths of .ipynb files, or nothing for all of notebooks/.`);
+    if (!file.endsWith('.ipynb') || file.endsWith(SUFFIX)) {
+      throw new Error(`${file}: expected a solution notebook (.ipynb, not ${SUFFIX}).`);
+    }
     const target = writeStudentEdition(file);
     console.log(`${path.relative(process.cwd(), target)}: solutions removed`);
   }
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) void runCommand(STUDENT_USAGE, parseStudentArgs, run);

@@ -2,7 +2,7 @@
  * The flags of `npm start`, parsed and checked. Kept apart from the job
  * itself so that every bad flag's message is tested without training.
  */
-import { parseArgs } from 'util';
+import { UsageError, parseCommandLine } from './args';
 import { BACKENDS, isBackendName, BackendName } from '../backend';
 import { DEFAULT_SEED } from '../model';
 
@@ -19,76 +19,60 @@ export interface TrainArgs {
   help: boolean;
 }
 
+/** What each numeric flag accepts; the usage text and the parser both read these. */
+export const TRAIN_LIMITS = {
+  epochs: { min: 1, max: 1000 },
+  batchSize: { min: 1, max: 60000 },
+  seed: { min: 0, max: 2 ** 32 - 1 },
+  trainLimit: { min: 1, max: 60000 },
+} as const;
+
 export const TRAIN_USAGE = `Usage: npm start -- [options]
 
 Trains the course's model (784 → Dense 128 relu → Dense 10 softmax) on MNIST,
 prints the test accuracy, the confusion matrix and the prediction for test
 image 0, and writes the model, metrics.json and figures to --out.
 
-  --epochs N         training epochs (default 5)
-  --batch-size N     samples per training step (default 32)
+  --epochs N         training epochs, ${TRAIN_LIMITS.epochs.min} to ${TRAIN_LIMITS.epochs.max} (default 5)
+  --batch-size N     samples per training step, ${TRAIN_LIMITS.batchSize.min} to ${TRAIN_LIMITS.batchSize.max} (default 32)
   --backend NAME     ${BACKENDS.join(' | ')} (default: the fastest that loads; or MNIST_BACKEND)
-  --seed N           seed for initial weights and shuffling (default ${DEFAULT_SEED})
+  --seed N           seed for initial weights and shuffling, ${TRAIN_LIMITS.seed.min} to ${TRAIN_LIMITS.seed.max} (default ${DEFAULT_SEED})
   --data-dir DIR     read the four MNIST files from DIR (default: MNIST_DATA_DIR, then data/mnist/)
-  --train-limit N    train on the first N training images only, for quick runs
-  --out DIR          where to write the model, metrics and figures (default out/)
+  --train-limit N    train on the first N training images only, ${TRAIN_LIMITS.trainLimit.min} to ${TRAIN_LIMITS.trainLimit.max}, for quick runs
+  --out DIR          where to write the model, metrics and figures (default out/); checked
+                     to be writable before training starts
   --show             also open the training curves and confusion matrix in a browser window
   --json             end the output with one line of JSON holding the results
-  --help             this text`;
+  --help             this text
 
-/** A mistake in the command line: shown with the usage, exit code 2. */
-export class UsageError extends Error {}
+N is a whole number written in digits (no signs, exponents or decimal points).`;
 
-function positiveInteger(flag: string, value: string | undefined, fallback?: number): number | undefined {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < 1) {
-    throw new UsageError(`${flag} expects a whole number of at least 1, got "${value}".`);
-  }
-  return n;
-}
+export { UsageError };
 
 export function parseTrainArgs(argv: string[]): TrainArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        epochs: { type: 'string' },
-        'batch-size': { type: 'string' },
-        backend: { type: 'string' },
-        seed: { type: 'string' },
-        'data-dir': { type: 'string' },
-        'train-limit': { type: 'string' },
-        out: { type: 'string' },
-        show: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+  const { values } = parseCommandLine(argv, {
+    epochs: { type: 'integer', ...TRAIN_LIMITS.epochs },
+    'batch-size': { type: 'integer', ...TRAIN_LIMITS.batchSize },
+    backend: { type: 'choice', choices: BACKENDS },
+    seed: { type: 'integer', ...TRAIN_LIMITS.seed },
+    'data-dir': { type: 'string', what: 'a directory holding the four MNIST files' },
+    'train-limit': { type: 'integer', ...TRAIN_LIMITS.trainLimit },
+    out: { type: 'string', what: 'a directory to write the results to' },
+    show: { type: 'boolean' },
+    json: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  });
   const backend = values.backend;
-  if (backend !== undefined && !isBackendName(backend)) {
-    throw new UsageError(`--backend expects one of ${BACKENDS.join(', ')}, got "${backend}".`);
-  }
-  const seed = values.seed === undefined ? DEFAULT_SEED : Number(values.seed);
-  if (!Number.isSafeInteger(seed) || seed < 0) {
-    throw new UsageError(`--seed expects a whole number of 0 or more, got "${values.seed}".`);
-  }
   return {
-    epochs: positiveInteger('--epochs', values.epochs, 5) as number,
-    batchSize: positiveInteger('--batch-size', values['batch-size'], 32) as number,
-    backend,
-    seed,
+    epochs: values.epochs ?? 5,
+    batchSize: values['batch-size'] ?? 32,
+    backend: backend !== undefined && isBackendName(backend) ? backend : undefined,
+    seed: values.seed ?? DEFAULT_SEED,
     dataDir: values['data-dir'],
-    trainLimit: positiveInteger('--train-limit', values['train-limit']),
+    trainLimit: values['train-limit'],
     out: values.out ?? 'out',
-    show: values.show === true,
-    json: values.json === true,
-    help: values.help === true,
+    show: values.show,
+    json: values.json,
+    help: values.help,
   };
 }

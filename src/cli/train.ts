@@ -19,16 +19,39 @@ import { saveModel } from '../persist';
 import { confusionMatrixSpec, trainingCurvesSpec } from '../figures';
 import { digitGridPng } from '../digits';
 import { writeFigure } from '../render';
-import { confusionFigure, curvesFigure, showInBrowser } from '../browser-plots';
-import { parseTrainArgs, TRAIN_USAGE, UsageError, TrainArgs } from './train-args';
+import { showInBrowser } from '../browser-plots';
+import { parseTrainArgs, TRAIN_USAGE, TrainArgs } from './train-args';
+import { runCommand } from './args';
 
 const GALLERY_SIZE = 40;
+
+/**
+ * Makes sure --out can take the results before anything is trained: creates
+ * the folder and writes and removes a probe file in it, so that a typo or a
+ * read-only place fails in a second instead of after the whole training.
+ */
+export function checkWritableDir(dir: string): void {
+  const probe = path.join(dir, `.write-test-${process.pid}`);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOTDIR' || code === 'EEXIST' ? 'a file is in the way (a path component is not a folder)'
+      : code === 'EACCES' || code === 'EPERM' || code === 'EROFS' ? 'you may not write there'
+        : (error as Error).message;
+    throw new Error(`--out ${dir} cannot hold the results: ${why}. Nothing was trained; pass --out with a folder you can write to.`);
+  }
+}
 
 async function run(args: TrainArgs): Promise<void> {
   // With --json, stdout ends with the JSON line; everything else goes to stderr.
   const say = (line = ''): void => {
     (args.json ? process.stderr : process.stdout).write(line + '\n');
   };
+  const out = path.resolve(args.out);
+  checkWritableDir(out);
   const backend = await initBackend(args.backend);
   say(describeBackend(backend));
 
@@ -61,13 +84,14 @@ async function run(args: TrainArgs): Promise<void> {
   say(`\nTest image 0 reshaped to (${first.inputShape.join(', ')}): size ${first.inputShape.reduce((a, b) => a * b, 1)}`);
   say(`Predicted digit: ${first.digit} (true label ${mnist.test.labels[0]}, probability ${first.probabilities[first.digit].toFixed(4)})`);
 
-  const out = path.resolve(args.out);
   const wrong = misclassifiedIndices(test.y, predicted);
   const gallery = wrong.slice(0, GALLERY_SIZE);
+  const curves = trainingCurvesSpec(history.history, { title: 'Training curves' });
+  const confusion = confusionMatrixSpec(matrix, { title: 'Confusion matrix (test set)' });
   const files = [
     await saveModel(model, path.join(out, 'model')),
-    await writeFigure(path.join(out, 'training-curves.svg'), trainingCurvesSpec(history.history, { title: 'Training curves' })),
-    await writeFigure(path.join(out, 'confusion-matrix.svg'), confusionMatrixSpec(matrix, { title: 'Confusion matrix (test set)' })),
+    await writeFigure(path.join(out, 'training-curves.svg'), curves),
+    await writeFigure(path.join(out, 'confusion-matrix.svg'), confusion),
     await writeFigure(path.join(out, 'misclassified.png'), digitGridPng(mnist.test.images, gallery, { perRow: 10 })),
   ];
   const peakRssMiB = process.resourceUsage().maxRSS / 1024;
@@ -98,31 +122,13 @@ async function run(args: TrainArgs): Promise<void> {
   say(`Seconds per epoch: ${history.secondsPerEpoch.map((s) => s.toFixed(1)).join(', ')}; peak memory ${Math.round(peakRssMiB)} MiB`);
   model.dispose();
 
-  if (args.show) await showInBrowser([curvesFigure(history.history), confusionFigure(matrix)]);
+  if (args.show) {
+    await showInBrowser([
+      { title: 'Training curves', spec: trainingCurvesSpec(history.history) },
+      { title: 'Confusion matrix (test set)', spec: confusionMatrixSpec(matrix) },
+    ]);
+  }
   if (args.json) process.stdout.write(JSON.stringify(result) + '\n');
 }
 
-async function main(): Promise<void> {
-  let args: TrainArgs;
-  try {
-    args = parseTrainArgs(process.argv.slice(2));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    process.stderr.write(`Error: ${error.message}\n\n${TRAIN_USAGE}\n`);
-    process.exitCode = 2;
-    return;
-  }
-  if (args.help) {
-    process.stdout.write(TRAIN_USAGE + '\n');
-    return;
-  }
-  try {
-    await run(args);
-  } catch (error) {
-    process.stderr.write(`\nError: ${error instanceof Error ? error.message : String(error)}\n`);
-    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
-    process.exitCode = 1;
-  }
-}
-
-void main();
+if (require.main === module) void runCommand(TRAIN_USAGE, parseTrainArgs, run);

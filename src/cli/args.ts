@@ -1,0 +1,205 @@
+/**
+ * The one command-line parser of every command (`npm start`, `npm run data`,
+ * `draw`, `student`, `bench`): `--name value`, `--name=value`, bare boolean
+ * flags, `-h`, and `--` before positionals. Each flag declares what it
+ * accepts, and a value is taken only if it is exactly that: a whole number
+ * in the stated range written as plain digits (no `1e3`, `+5`, `2.0` or
+ * `-1`), a choice from the list, a non-empty text. Mistakes are a UsageError
+ * that names the flag, what it expects and what it got.
+ */
+
+/** A mistake in the command line: shown with the usage, exit code 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export type FlagSpec =
+  | { readonly type: 'boolean'; readonly short?: string }
+  /** Any non-empty text; `what` names it in messages ("a directory"). */
+  | { readonly type: 'string'; readonly what: string }
+  | { readonly type: 'integer'; readonly min: number; readonly max: number }
+  /** A decimal number such as 2.5 (plain digits and one point). */
+  | { readonly type: 'decimal'; readonly min: number; readonly max: number }
+  | { readonly type: 'choice'; readonly choices: readonly string[] }
+  /** Comma-separated non-empty texts. */
+  | { readonly type: 'list'; readonly what: string }
+  /** Comma-separated whole numbers, each in the range. */
+  | { readonly type: 'integers'; readonly min: number; readonly max: number };
+
+export type FlagValue<F extends FlagSpec> = F extends { type: 'boolean' }
+  ? boolean
+  : F extends { type: 'integer' | 'decimal' }
+    ? number | undefined
+    : F extends { type: 'integers' }
+      ? number[] | undefined
+      : F extends { type: 'list' }
+        ? string[] | undefined
+        : string | undefined;
+
+export interface ParsedArgs<S extends Record<string, FlagSpec>> {
+  values: { [K in keyof S]: FlagValue<S[K]> };
+  positionals: string[];
+}
+
+export interface ParseOptions {
+  /** What positional arguments are, e.g. "notebook paths"; leave out when the command takes none. */
+  positionals?: string;
+}
+
+const WHOLE = /^[0-9]+$/;
+const DECIMAL = /^[0-9]+(\.[0-9]+)?$/;
+
+function describeRange(min: number, max: number): string {
+  return `from ${min} to ${max}`;
+}
+
+function wholeNumber(flag: string, raw: string, min: number, max: number): number {
+  const n = Number(raw);
+  if (!WHOLE.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`${flag} expects a whole number ${describeRange(min, max)}, got "${raw}".`);
+  }
+  return n;
+}
+
+function convert(flag: string, spec: FlagSpec, raw: string): string | number | string[] | number[] {
+  switch (spec.type) {
+    case 'string':
+      return raw;
+    case 'integer':
+      return wholeNumber(flag, raw, spec.min, spec.max);
+    case 'decimal': {
+      const n = Number(raw);
+      if (!DECIMAL.test(raw) || n < spec.min || n > spec.max) {
+        throw new UsageError(`${flag} expects a number ${describeRange(spec.min, spec.max)} (digits, optionally with a decimal point), got "${raw}".`);
+      }
+      return n;
+    }
+    case 'choice':
+      if (!spec.choices.includes(raw)) throw new UsageError(`${flag} expects one of ${spec.choices.join(', ')}, got "${raw}".`);
+      return raw;
+    case 'list':
+    case 'integers': {
+      const items = raw.split(',').map((s) => s.trim());
+      if (items.some((s) => s === '')) {
+        throw new UsageError(`${flag} expects a comma-separated list without empty items, got "${raw}".`);
+      }
+      return spec.type === 'list' ? items : items.map((s) => wholeNumber(flag, s, spec.min, spec.max));
+    }
+    default:
+      throw new UsageError(`${flag} takes no value.`);
+  }
+}
+
+function expectation(spec: FlagSpec): string {
+  switch (spec.type) {
+    case 'string':
+      return spec.what;
+    case 'list':
+      return `a comma-separated list of ${spec.what}`;
+    case 'integer':
+    case 'decimal':
+      return `a number ${describeRange(spec.min, spec.max)}`;
+    case 'integers':
+      return `comma-separated whole numbers ${describeRange(spec.min, spec.max)}`;
+    case 'choice':
+      return `one of ${spec.choices.join(', ')}`;
+    default:
+      return 'nothing';
+  }
+}
+
+/** Parses `argv` against the flags; unknown flags, missing or empty values and bad numbers are a UsageError. */
+export function parseCommandLine<S extends Record<string, FlagSpec>>(argv: readonly string[], flags: S, options: ParseOptions = {}): ParsedArgs<S> {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(flags)) values[name] = spec.type === 'boolean' ? false : undefined;
+  const positionals: string[] = [];
+  const shorts = new Map<string, string>();
+  for (const [name, spec] of Object.entries(flags)) if (spec.type === 'boolean' && spec.short) shorts.set(`-${spec.short}`, name);
+
+  const positional = (arg: string): void => {
+    if (options.positionals === undefined) {
+      throw new UsageError(`Unexpected argument '${arg}': this command takes only the options listed below.`);
+    }
+    positionals.push(arg);
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') {
+      argv.slice(i + 1).forEach(positional);
+      break;
+    }
+    const short = shorts.get(arg);
+    if (short !== undefined) {
+      values[short] = true;
+      continue;
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`Unknown option '${arg}'.`);
+      positional(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
+    const flag = `--${name}`;
+    const spec = Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] : undefined;
+    if (spec === undefined) {
+      const near = Object.keys(flags).find((known) => known.startsWith(name.slice(0, 3)) && name.length > 2);
+      throw new UsageError(`Unknown option '${flag}'` + (near ? `; did you mean --${near}?` : '.'));
+    }
+    if (spec.type === 'boolean') {
+      if (eq >= 0) throw new UsageError(`${flag} takes no value, got "${arg.slice(eq + 1)}".`);
+      values[name] = true;
+      continue;
+    }
+    let raw: string | undefined;
+    if (eq >= 0) {
+      raw = arg.slice(eq + 1);
+    } else {
+      raw = argv[i + 1];
+      // `--epochs -1` is a bad number, but `--out --json` is a missing value.
+      if (raw !== undefined && raw.startsWith('--')) raw = undefined;
+      else i++;
+    }
+    if (raw === undefined) throw new UsageError(`${flag} needs a value: ${expectation(spec)}.`);
+    if (raw.trim() === '') throw new UsageError(`${flag} needs a value (${expectation(spec)}), got an empty one.`);
+    values[name] = convert(flag, spec, raw);
+  }
+  return { values: values as ParsedArgs<S>['values'], positionals };
+}
+
+/**
+ * Runs a command: parses its arguments, prints the usage for --help, and
+ * turns a UsageError into its message and the usage (exit 2) and any other
+ * error into one line without a stack trace (exit 1; DEBUG=1 shows it).
+ */
+export async function runCommand<A extends { help: boolean }>(
+  usage: string,
+  parse: (argv: string[]) => A,
+  run: (args: A) => Promise<number | void> | number | void,
+  argv: string[] = process.argv.slice(2),
+): Promise<void> {
+  let args: A;
+  try {
+    args = parse(argv);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`Error: ${error.message}\n\n${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (args.help) {
+    process.stdout.write(usage + '\n');
+    return;
+  }
+  try {
+    const code = await run(args);
+    if (typeof code === 'number') process.exitCode = code;
+  } catch (error) {
+    process.stderr.write(`\nError: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+    process.exitCode = 1;
+  }
+}

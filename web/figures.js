@@ -1,14 +1,17 @@
 // Draws the figures of `npm start -- --show`: each is a Vega-Lite spec from
 // src/figures.ts (the ones also written as SVG to out/), compiled by vega-lite
 // and rendered by vega, both loaded from this machine. When the page goes
-// away it tells the server, so that `npm start` can finish.
-/* global vega, vegaLite */
+// away it tells the server, so that `npm start` can finish. Type-checked by
+// `npm run typecheck` (web/tsconfig.json) against vega's and vega-lite's own types.
+// @ts-check
 (async function main() {
-  const status = document.getElementById('status');
+  const status = /** @type {HTMLElement} */ (document.getElementById('status'));
+  const figuresBox = /** @type {HTMLElement} */ (document.getElementById('figures'));
   window.addEventListener('pagehide', () => navigator.sendBeacon('/closed'));
   try {
     const response = await fetch('/figures.json');
     if (!response.ok) throw new Error(`the server answered ${response.status} for the figures`);
+    /** @type {{ title: string, spec: import('vega-lite').TopLevelSpec }[]} */
     const figures = await response.json();
     for (const figure of figures) {
       const section = document.createElement('section');
@@ -17,7 +20,7 @@
       title.textContent = figure.title;
       const chart = document.createElement('div');
       section.append(title, chart);
-      document.getElementById('figures').append(section);
+      figuresBox.append(section);
       const view = new vega.View(vega.parse(vegaLite.compile(figure.spec).spec), { renderer: 'svg', container: chart, hover: true });
       await view.runAsync();
       section.dataset.state = 'drawn';

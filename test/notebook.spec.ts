@@ -118,6 +118,10 @@ describe('the committed workbook', () => {
       : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sortKeys((v as Record<string, unknown>)[k])])) : v);
     expect(text).to.equal(`${JSON.stringify(sortKeys(JSON.parse(text)), null, 1)}\n`);
     expect(nb.cells.filter((c) => !Array.isArray(c.source)).length).to.equal(0);
+    // nbformat 4.5: every cell has an id, unique in the notebook.
+    const ids = nb.cells.map((c) => (c as { id?: unknown }).id);
+    expect(ids.every((id) => typeof id === 'string' && /^[a-zA-Z0-9-_]{1,64}$/.test(id))).to.equal(true);
+    expect(new Set(ids).size).to.equal(ids.length);
   });
 });
 

@@ -140,9 +140,9 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'workbook-'));
     execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
     const out = path.join(tmp, 'executed.ipynb');
-    // Re-run as a student would: the data, the one-image prediction, a demonstration, the model, then count the tensors.
-    const rerun = ['mw.checkNormalized(', 'pic.reshape([1, 28 * 28])', 'model.predict(picInput1)', 'mw.predictProbabilities(model, test)',
-      'mw.createPerceptron()', 'tf.sequential(', 'tf.memory().numTensors'].map(nbCellIndex);
+    // Re-run as a student would: the data, the model and its training, the one-image prediction, demonstrations; then count the tensors.
+    const rerun = ['mw.checkNormalized(', 'tf.sequential(', 'await mw.fit(model, xTrain, yTrain', 'pic.reshape([1, 28 * 28])', 'model.predict(picInput1)',
+      'const memorized = await mw.fit', 'mw.predictProbabilities(model, test)', 'mw.createPerceptron()', 'tf.memory().numTensors'].map(nbCellIndex);
     execFileSync(PYTHON, [path.join(__dirname, 'run-notebook.py'), WORKBOOK, out, '--rerun', rerun.join(',')], {
       env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: REAL_DATA_DIR },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -268,5 +268,10 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
     expect(again).to.equal(first);
     const rerunErrors = reruns.flatMap((r) => r.outputs.filter((o) => o.output_type === 'error' || o.name === 'stderr').map((o) => joined(o.text)));
     expect(rerunErrors, 'the re-run cells run cleanly').to.deep.equal([]);
+    // The re-runs really ran (the first run's outputs are kept apart): the model cell made a new model.
+    const modelIndex = executed.cells.findIndex((c) => c.cell_type === 'code' && joined(c.source).includes('tf.sequential('));
+    const summary = (outputs: Output[] | undefined): string => /dense_Dense\d+/.exec(textOf(outputs))?.[0] ?? '';
+    expect(summary(reruns.find((r) => r.index === modelIndex)?.outputs)).to.not.equal(summary(executed.cells[modelIndex].outputs));
+    expect(textOf(reruns.find((r) => r.index === nbCellIndex('model.predict(picInput1)'))?.outputs)).to.match(/^\[7\]$/m);
   });
 });

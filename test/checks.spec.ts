@@ -181,6 +181,18 @@ describe('check: training (step 5)', () => {
     expect(run(() => checkTraining(todo())).hint).to.include('Step 5 needs the History');
   });
 
+  it('passes the History of tfjs\' own model.fit with the course\'s arguments, and refuses it without validation', async () => {
+    const model = createModel({ hidden: 4 });
+    const x = tf.randomUniform([50, 784], 0, 1, 'float32', 2);
+    const y = tf.tensor1d(Array.from({ length: 50 }, (_, i) => i % 10), 'float32');
+    const own = await model.fit(x, y, { epochs: 5, batchSize: 32, validationSplit: 0.1, verbose: 0 });
+    expect(run(() => checkTraining(own)).printed[0]).to.match(/^✓ 5 epochs in batches of 32/);
+    const unvalidated = await model.fit(x, y, { epochs: 5, batchSize: 32, verbose: 0 });
+    expect(run(() => checkTraining(unvalidated)).hint).to.include('No images were held back');
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+
   it('passes a real run of fit(model, x, y, { validationSplit: 0.1 })', async () => {
     const model = createModel({ hidden: 4 });
     const x = tf.randomUniform([50, 784], 0, 1, 'float32', 1);

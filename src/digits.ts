@@ -8,8 +8,10 @@
  * Drawn like MNIST itself: white ink on a black background (a pixel's value is
  * its brightness, no inversion). Tiles are separated by a grey gap so that
  * black backgrounds of neighbouring digits do not merge into one block.
- * Captions are not drawn into the image (that would need a font); use
- * digitGridCaption() for a markdown table laid out like the grid.
+ * Captions (`captions` option) are drawn into the grid, in a strip right
+ * under each tile, with a small built-in bitmap font of digits and a few
+ * signs ("7→2", "p=0.51"), so a caption can never drift from its image.
+ * digitGridCaption() still gives a markdown table for longer text.
  */
 import { PNG } from 'pngjs';
 
@@ -33,7 +35,83 @@ export interface DigitGridOptions extends DigitImageOptions {
   perRow?: number;
   /** Gap between tiles in output pixels; default 2. */
   gap?: number;
+  /**
+   * One short caption per image, drawn under its tile: digits, letters a–z
+   * and the signs `→ . , : - = ? % ( ) /` and space.
+   */
+  captions?: string[];
 }
+
+/**
+ * A 5×7 bitmap font: each glyph is 7 rows of 5 columns, row after row, '#' for ink. Small
+ * enough to keep here; a font file would need a text renderer.
+ */
+const GLYPHS: Record<string, string> = {
+  '0': '.###.#...##..###.#.###..##...#.###.', '1': '..#...##....#....#....#....#...###.',
+  '2': '.###.#...#....#...#...#...#...#####', '3': '#####...#...#.....#.....##...#.###.',
+  '4': '...#...##..#.#.#..#.#####...#....#.', '5': '######....####.....#....##...#.###.',
+  '6': '..##..#...#....####.#...##...#.###.', '7': '#####....#...#...#...#....#....#...',
+  '8': '.###.#...##...#.###.#...##...#.###.', '9': '.###.#...##...#.####....#...#..##..',
+  'a': '...........###.....#.#####...#.####', 'b': '#....#....#.##.##..##...##...#####.',
+  'c': '...........###.#....#....#...#.###.', 'd': '....#....#.##.##..###...##...#.####',
+  'e': '...........###.#...#######.....###.', 'f': '..##..#..#.#...###...#....#....#...',
+  'g': '......#####...##...#.####....#.###.', 'h': '#....#....#.##.##..##...##...##...#',
+  'i': '..#........##....#....#....#...###.', 'j': '...#........##....#....#.#..#..##..',
+  'k': '#....#....#..#.#.#..##...#.#..#..#.', 'l': '.##....#....#....#....#....#...###.',
+  'm': '..........##.#.#.#.##.#.##...##...#', 'n': '..........#.##.##..##...##...##...#',
+  'o': '...........###.#...##...##...#.###.', 'p': '..........####.#...#####.#....#....',
+  'q': '...........##.##..##.####....#....#', 'r': '..........#.##.##..##....#....#....',
+  's': '...........#####.....###.....#####.', 't': '.#....#...###...#....#....#..#..##.',
+  'u': '..........#...##...##...##..##.##.#', 'v': '..........#...##...##...#.#.#...#..',
+  'w': '..........#...##...##.#.##.#.#.#.#.', 'x': '..........#...#.#.#...#...#.#.#...#',
+  'y': '..........#...##...#.####....#.###.', 'z': '..........#####...#...#...#...#####',
+  ' ': '...................................', '.': '..........................##...##..',
+  ',': '.....................##....#...#...', ':': '......##...##........##...##.......',
+  '-': '...............#####...............', '=': '..........#####.....#####..........',
+  '?': '.###.#...#....#...#...#.........#..', '%': '##...##..#...#...#...#...#..##...##',
+  '(': '...#...#...#....#....#.....#.....#.', ')': '.#.....#.....#....#....#...#...#...',
+  '/': '.........#...#...#...#...#.........', '→': '.......#.....#.#####...#...#.......',
+};
+const GLYPH_W = 5;
+const GLYPH_H = 7;
+
+function glyph(ch: string, fn: string): string {
+  const g = GLYPHS[ch.toLowerCase()];
+  if (g === undefined) {
+    throw new Error(`${fn}: cannot draw ${JSON.stringify(ch)} in a caption; captions take digits, letters a–z, ` +
+      'the signs → . , : - = ? % ( ) / and spaces (use digitGridCaption() for other text)');
+  }
+  return g;
+}
+
+/** Draws `text` centred in the box at (x, y) of size width × height, as light grey on the gap colour. */
+function drawText(out: Buffer, outWidth: number, text: string, x: number, y: number, width: number, height: number, fn: string): void {
+  const chars = [...text];
+  const advance = GLYPH_W + 1;
+  const fit = Math.floor(width / Math.max(1, chars.length * advance - 1));
+  const scale = Math.max(1, Math.min(Math.floor(height / (GLYPH_H + 2)), fit));
+  if (chars.length * advance - 1 > width) {
+    throw new Error(`${fn}: the caption ${JSON.stringify(text)} is too long for a tile ${width} pixels wide; ` +
+      'shorten it or draw larger tiles (scale)');
+  }
+  const textWidth = (chars.length * advance - 1) * scale;
+  const left = x + Math.floor((width - textWidth) / 2);
+  const top = y + Math.floor((height - GLYPH_H * scale) / 2);
+  chars.forEach((ch, k) => {
+    const g = glyph(ch, fn);
+    for (let r = 0; r < GLYPH_H; r++) {
+      for (let c = 0; c < GLYPH_W; c++) {
+        if (g[r * GLYPH_W + c] !== '#') continue;
+        for (let dy = 0; dy < scale; dy++) {
+          const start = (top + r * scale + dy) * outWidth + left + (k * advance + c) * scale;
+          out.fill(CAPTION_INK, start, start + scale);
+        }
+      }
+    }
+  });
+}
+
+const CAPTION_INK = 255;
 
 const GAP_GREY = 96;
 /** Float input a little above 1 is rounding noise; clearly above is 0–255 data in a Float32Array. */
@@ -77,12 +155,14 @@ interface Layout {
   scale: number;
   perRow: number;
   gap: number;
+  /** Height of the caption strip under each tile; 0 without captions. */
+  caption: number;
 }
 
 /** Draws image `index` of `data` into the tile at grid position `slot`. */
 function drawTile(out: Buffer, outWidth: number, data: DigitPixels, index: number, slot: number, l: Layout, fn: string): void {
   const tileX = (slot % l.perRow) * (l.cols * l.scale + l.gap);
-  const tileY = Math.floor(slot / l.perRow) * (l.rows * l.scale + l.gap);
+  const tileY = Math.floor(slot / l.perRow) * (l.rows * l.scale + l.caption + l.gap);
   const base = index * l.rows * l.cols;
   for (let r = 0; r < l.rows; r++) {
     for (let c = 0; c < l.cols; c++) {
@@ -123,13 +203,24 @@ export function digitGridPng(images: DigitPixels, indices: number[], opts?: Digi
   });
   const perRow = positiveInt(opts?.perRow, Math.min(indices.length, 10), 'perRow', fn);
 
-  const layout: Layout = { rows, cols, scale, perRow, gap };
+  const captions = opts?.captions;
+  if (captions !== undefined && captions.length !== indices.length) {
+    throw new Error(`${fn}: expected one caption per image, got ${captions.length} captions for ${indices.length} images`);
+  }
+  const caption = captions === undefined ? 0 : Math.max(GLYPH_H + 2, (GLYPH_H + 2) * Math.min(2, scale));
+  const layout: Layout = { rows, cols, scale, perRow, gap, caption };
   const gridCols = Math.min(perRow, indices.length);
   const gridRows = Math.ceil(indices.length / perRow);
   const width = gridCols * cols * scale + (gridCols - 1) * gap;
-  const height = gridRows * rows * scale + (gridRows - 1) * gap;
+  const height = gridRows * (rows * scale + caption) + (gridRows - 1) * gap;
   const out = Buffer.alloc(width * height, GAP_GREY);
-  indices.forEach((index, slot) => drawTile(out, width, images, index, slot, layout, fn));
+  indices.forEach((index, slot) => {
+    drawTile(out, width, images, index, slot, layout, fn);
+    if (captions === undefined) return;
+    const x = (slot % perRow) * (cols * scale + gap);
+    const y = Math.floor(slot / perRow) * (rows * scale + caption + gap) + rows * scale;
+    drawText(out, width, captions[slot], x, y, cols * scale, caption, fn);
+  });
   return encodeGrey(width, height, out);
 }
 

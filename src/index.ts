@@ -23,6 +23,8 @@ export * from './display';
 export * from './notebook-progress';
 export * from './experiments';
 export * from './session';
+export * from './imshow';
+export * from './generalization';
 export * from './checks';
 export * from './extension-checks';
 export * from './preprocess';

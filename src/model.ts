@@ -131,3 +131,49 @@ export function neuronAsPerceptron(model: tf.LayersModel, layerIndex: number, ne
   const fromLayer = tf.tidy(() => (layer.apply(tf.tensor2d(input, [1, fanIn])) as tf.Tensor).dataSync()[neuron]);
   return { byHand, fromLayer };
 }
+
+/** One layer as its settings describe it, without the names tfjs makes up. */
+export interface LayerSettings {
+  kind: string;
+  units?: number;
+  activation?: string;
+  /** The input shape the layer declares, batch axis as null (first layer only). */
+  inputShape?: (number | null)[];
+  useBias?: boolean;
+  kernelInitializer?: unknown;
+  rate?: number;
+}
+
+/** A model's architecture and compile settings: what makes two models "the same model". */
+export interface ModelSettings {
+  layers: LayerSettings[];
+  /** The optimizer's class (e.g. 'Adam') and its configuration (learningRate, …); null before compile. */
+  optimizer: { kind: string; config: Record<string, unknown> } | null;
+  loss: string | null;
+  metrics: string[];
+}
+
+/** The architecture and compile settings of `model`, comparable with deep equality. */
+export function modelSettings(model: tf.LayersModel): ModelSettings {
+  const layers = model.layers.map((layer, i): LayerSettings => {
+    const config = layer.getConfig();
+    const settings: LayerSettings = { kind: layer.getClassName() };
+    if (typeof config.units === 'number') settings.units = config.units;
+    if (typeof config.activation === 'string') settings.activation = config.activation;
+    if (typeof config.useBias === 'boolean') settings.useBias = config.useBias;
+    if (config.kernelInitializer !== undefined) settings.kernelInitializer = config.kernelInitializer;
+    if (typeof config.rate === 'number') settings.rate = config.rate;
+    if (i === 0) settings.inputShape = model.inputs[0].shape;
+    return settings;
+  });
+  const compiled = model as unknown as { optimizer?: tf.Optimizer | null; loss?: unknown; metrics?: unknown };
+  const optimizer = compiled.optimizer ?? null;
+  const name = (value: unknown): string => (typeof value === 'function' ? value.name : String(value));
+  const metrics = compiled.metrics === undefined ? [] : ([] as unknown[]).concat(compiled.metrics).map(name);
+  return {
+    layers,
+    optimizer: optimizer === null ? null : { kind: optimizer.getClassName(), config: { ...optimizer.getConfig() } },
+    loss: compiled.loss === undefined ? null : name(compiled.loss),
+    metrics,
+  };
+}

@@ -9,12 +9,36 @@ export interface Disposable {
   dispose(): unknown;
 }
 
+/** What a compiled tfjs model looks like from here: an optimizer it may or may not own. */
+interface CompiledModel extends Disposable {
+  optimizer?: Disposable | null;
+  isOptimizerOwned?: boolean;
+}
+
 const current = new Map<string, Disposable>();
 
-/** Returns `value`, after disposing whatever was last registered under `name`. */
+function free(value: Disposable): void {
+  const model = value as CompiledModel;
+  // A model compiled with an optimizer object (tf.train.adam(0.001)) does not
+  // own it, so model.dispose() leaves the optimizer's moments behind.
+  const optimizer = model.isOptimizerOwned === false ? model.optimizer : undefined;
+  value.dispose();
+  optimizer?.dispose();
+}
+
+/** Returns `value`, after disposing whatever was last registered under `name` (a model's optimizer too). */
 export function replacePrevious<T extends Disposable>(name: string, value: T): T {
   const previous = current.get(name);
-  if (previous !== undefined && previous !== value) previous.dispose();
+  if (previous !== undefined && previous !== value) free(previous);
   current.set(name, value);
   return value;
+}
+
+/**
+ * Registers the tensors a cell made under the cell's `name`; when the cell
+ * runs again, the previous run's tensors are freed.
+ */
+export function freeOnRerun(name: string, ...values: Disposable[]): void {
+  // An unanswered exercise registers undefined: nothing to free.
+  replacePrevious(name, { dispose: () => values.forEach((v) => { if (typeof v?.dispose === 'function') v.dispose(); }) });
 }

@@ -38,6 +38,8 @@ export interface History {
   bestEpoch?: number;
   /** With a learning-rate schedule: the rate each epoch trained with. */
   learningRate?: number[];
+  /** What the run was asked for, as Keras' History.params: epochs, batch size, and how many samples trained and validated. */
+  params?: { epochs: number; batchSize: number; samples: number; validationSamples: number };
 }
 
 export interface BatchProgress {
@@ -69,6 +71,11 @@ export interface FitOptions {
   seed?: number;
   /** Samples to evaluate after each epoch (val_loss, val_accuracy). */
   validationData?: Samples;
+  /**
+   * Keras' and tfjs' `validationSplit`: hold back the LAST fraction of the
+   * samples (before any shuffling) and evaluate on it after each epoch.
+   */
+  validationSplit?: number;
   callbacks?: TrainingCallbacks | TrainingCallbacks[];
   /** Milliseconds between progress reports; each report reads back two numbers. */
   progressInterval?: number;
@@ -125,8 +132,76 @@ function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: numbe
   }
 }
 
-/** Trains `model` (compiled, e.g. by createModel) on `samples`; returns its History. */
-export async function fit(model: tf.LayersModel, samples: Samples, options: FitOptions = {}): Promise<History> {
+/**
+ * Holds back the last `fraction` of the samples, cut where tfjs' and Keras'
+ * `validationSplit` cut: the first floor(count · (1 − fraction)) train.
+ */
+function holdOut(samples: Samples, fraction: number): { train: Samples; validation: Samples } {
+  if (!(fraction > 0 && fraction < 1)) {
+    throw new Error(`Expected validationSplit to be a fraction between 0 and 1 (e.g. 0.1), got ${fraction}.`);
+  }
+  const count = Math.floor(samples.count * (1 - fraction));
+  if (count < 1 || count >= samples.count) {
+    throw new Error(`A validationSplit of ${fraction} leaves ${count} of ${samples.count} samples for training; ` +
+      'both the training and the validation part need at least one.');
+  }
+  const cut = count * samples.features;
+  const part = (x: Float32Array, y: Uint8Array, n: number): Samples => ({ x, y, count: n, features: samples.features });
+  return {
+    train: part(samples.x.subarray(0, cut), samples.y.subarray(0, count), count),
+    validation: part(samples.x.subarray(cut), samples.y.subarray(count), samples.count - count),
+  };
+}
+
+/** Images and labels given as tensors, as tfjs' `model.fit(x, y)` takes them, read back into Samples. */
+function samplesFromTensors(x: tf.Tensor, y: tf.Tensor): Samples {
+  if (!(y instanceof tf.Tensor)) {
+    throw new Error('fit(model, x, y, options) needs the labels y as a tensor too, e.g. tf.tensor1d(trainSet.labels, \'int32\').');
+  }
+  const count = x.shape[0] ?? 0;
+  const features = x.shape.slice(1).reduce((a, b) => a * b, 1);
+  const labels = y.shape.length === 2 && y.shape[1] === 1 ? y.shape[0] : y.shape.length === 1 ? y.shape[0] : -1;
+  if (x.rank < 2 || count < 1) {
+    throw new Error(`Expected x as a tensor of images, one per row (e.g. shape [count, 784]), got shape [${x.shape.join(', ')}].`);
+  }
+  if (labels !== count) {
+    throw new Error(`Expected y to hold one label per image, shape [${count}], got shape [${y.shape.join(', ')}]. ` +
+      'Pass the digits 0–9 themselves (sparse labels), not one-hot rows.');
+  }
+  const values = y.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    // Labels are class numbers; Samples hold them as bytes.
+    if (!(Number.isInteger(values[i]) && values[i] >= 0 && values[i] < 256)) {
+      throw new Error(`Expected whole-number labels such as the digits 0–9 in y, found ${values[i]} at position ${i}.`);
+    }
+  }
+  const data = x.dataSync();
+  return { x: data instanceof Float32Array ? data : Float32Array.from(data), y: Uint8Array.from(values), count, features };
+}
+
+/**
+ * Trains `model` (compiled, e.g. by createModel) and returns its History.
+ * Two forms: `fit(model, samples, options)`, and the form of tfjs'
+ * `model.fit`: `fit(model, x, y, { epochs, batchSize, validationSplit })`
+ * with the images and labels as tensors.
+ */
+export async function fit(model: tf.LayersModel, samples: Samples, options?: FitOptions): Promise<History>;
+export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options?: FitOptions): Promise<History>;
+export async function fit(
+  model: tf.LayersModel, data: Samples | tf.Tensor, labelsOrOptions?: tf.Tensor | FitOptions, tensorOptions?: FitOptions,
+): Promise<History> {
+  const fromTensors = data instanceof tf.Tensor;
+  const options = (fromTensors ? tensorOptions : (labelsOrOptions as FitOptions | undefined)) ?? {};
+  const samples = fromTensors ? samplesFromTensors(data, labelsOrOptions as tf.Tensor) : data;
+  if (options.validationSplit !== undefined) {
+    if (options.validationData !== undefined) throw new Error('Pass either validationSplit or validationData, not both.');
+    const { train, validation } = holdOut(samples, options.validationSplit);
+    return fitSamples(model, train, { ...options, validationSplit: undefined, validationData: validation });
+  }
+  return fitSamples(model, samples, options);
+}
+
+async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitOptions): Promise<History> {
   const epochs = options.epochs ?? 5;
   const batchSize = options.batchSize ?? 32;
   validateFitInput(model, samples, epochs, batchSize);
@@ -142,7 +217,10 @@ export async function fit(model: tf.LayersModel, samples: Samples, options: FitO
   const batches = Math.ceil(samples.count / batchSize);
   const xBuffer = new Float32Array(batchSize * features);
   const yBuffer = new Int32Array(batchSize);
-  const history: History = { epoch: [], history: { loss: [], accuracy: [] }, secondsPerEpoch: [] };
+  const history: History = {
+    epoch: [], history: { loss: [], accuracy: [] }, secondsPerEpoch: [],
+    params: { epochs, batchSize, samples: samples.count, validationSamples: options.validationData?.count ?? 0 },
+  };
   if (options.validationData !== undefined) {
     history.history.val_loss = [];
     history.history.val_accuracy = [];

@@ -99,6 +99,33 @@ describe('digits', () => {
       expect(() => digitGridPng(images, [0], { gap: -1 })).to.throw(/gap must be a non-negative integer/);
     });
 
+    it('draws each caption in a strip right under its tile, centred, white on the gap grey', () => {
+      const black = new Uint8Array(4 * SIZE);
+      const img = decode(digitGridPng(black, [0, 1, 2, 3], { perRow: 2, captions: ['7→2', '1', '', '0.5'] }));
+      const strip = 18; // 7-pixel glyphs drawn 2× with a pixel of margin above and below
+      expect([img.width, img.height]).to.deep.equal([2 * 56 + 2, 2 * (56 + strip) + 2]);
+      const inked = (x0: number, y0: number, w: number, h: number): number => {
+        let n = 0;
+        for (let y = y0; y < y0 + h; y++) for (let x = x0; x < x0 + w; x++) if (at(img, x, y) === 255) n++;
+        return n;
+      };
+      // Under tile 0: ink inside its strip, none in the tile above (all black) or beyond its width.
+      expect(inked(0, 56, 56, strip)).to.be.greaterThan(40);
+      expect(inked(0, 0, 56, 56)).to.equal(0);
+      // "1" is narrower than "7→2"; the empty caption draws nothing; tile 3's strip is in the second row.
+      expect(inked(58, 56, 56, strip)).to.be.greaterThan(0).and.below(inked(0, 56, 56, strip));
+      expect(inked(0, 56 + strip + 2 + 56, 56, strip)).to.equal(0);
+      expect(inked(58, 56 + strip + 2 + 56, 56, strip)).to.be.greaterThan(0);
+      // The strip background is the gap grey.
+      expect(at(img, 0, 56)).to.equal(96);
+    });
+
+    it('refuses captions it cannot draw: wrong count, unknown characters, too long for the tile', () => {
+      expect(() => digitGridPng(images, [0, 1], { captions: ['1'] })).to.throw(/one caption per image, got 1 captions for 2 images/);
+      expect(() => digitGridPng(images, [0], { captions: ['Ä'] })).to.throw(/cannot draw "Ä" in a caption; captions take digits, letters a–z/);
+      expect(() => digitGridPng(images, [0], { scale: 1, captions: ['12345678'] })).to.throw(/too long for a tile 28 pixels wide/);
+    });
+
     it('rejects 0–255 values in a Float32Array and unsupported array types', () => {
       const raw = Float32Array.from(images);
       expect(() => digitGridPng(raw, [1])).to.throw(/Float32Array pixels must be in 0–1, found 37 at offset 784.*pass a Uint8Array or divide by 255/);

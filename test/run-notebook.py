@@ -9,6 +9,7 @@ With --stop-on-error execution stops at the first cell that fails, as
 reports a cell's exception on stderr and in the execute reply's status, not
 as an "error" output, so the reply is what tells.)
 """
+import copy
 import sys
 
 import nbformat
@@ -32,10 +33,14 @@ with client.setup_kernel():
         except CellExecutionError:
             nb.metadata["first_error"] = index
             break
+    # nbclient writes a cell's outputs into the notebook's cell at that index,
+    # whatever cell object it is given: keep the first run's outputs apart.
+    first_run = copy.deepcopy(nb.cells)
     reruns = []
     for index in rerun:
-        copy = nbformat.from_dict(nb.cells[index])
-        client.execute_cell(copy, index)
-        reruns.append(copy)
-    nb.metadata["reruns"] = [{"index": i, "outputs": c.outputs} for i, c in zip(rerun, reruns)]
+        again = nbformat.from_dict(copy.deepcopy(nb.cells[index]))
+        client.execute_cell(again, index)
+        reruns.append({"index": index, "outputs": copy.deepcopy(again.outputs)})
+    nb.cells = first_run
+    nb.metadata["reruns"] = reruns
 nbformat.write(nb, output)

@@ -56,10 +56,26 @@ describe('the student edition of the workbook', () => {
     const prompts = student.cells.filter((c) => c.source === ANSWER_PROMPT);
     expect(prompts).to.have.length(10);
     const sourceOf = (nb: Notebook): string => nb.cells.map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source)).join('\n');
-    for (const check of ['checkNormalized', 'checkModel', 'checkConfusionMatrix', 'checkFirstPrediction', 'checkInputsPerImage', 'checkWeakestDigit']) {
+    for (const check of ['checkNormalized', 'checkModel', 'checkTraining', 'checkConfusionMatrix', 'checkReshaped', 'checkFirstPrediction', 'checkInputsPerImage', 'checkWeakestDigit']) {
       expect(sourceOf(student), check).to.include(`mw.${check}(`);
     }
     expect(sourceOf(student)).to.include('### Question 9');
+  });
+
+  it('asks for the code, not for a name: no TODO or stub names a function that solves it', () => {
+    const solutionSource = solution.cells.filter((c) => c.cell_type === 'code').map((c) => (Array.isArray(c.source) ? c.source.join('') : c.source));
+    const asked = solutionSource.flatMap((src) => src.split('\n')).filter((l) => /\/\/ (BEGIN SOLUTION|STUB):/.test(l));
+    expect(asked.length, 'the TODOs and stubs of the workbook').to.be.at.least(16);
+    const solvers = /tf\.sequential|tf\.layers|\.compile\(|\bfit\(|\.div\(|tensor2d|\/ ?255|reshape|\.predict\(|argMax|argmax|confusionMatrix|classReport|createModel|prepareSamples|predictDigit|predictLabels|mw\.(?!todo\b|replacePrevious\b|notebookProgress\b|History\b)\w+/;
+    expect(asked.filter((l) => solvers.test(l))).to.deep.equal([]);
+    // The student writes these: each is a solution line of the workbook, gone from the student edition.
+    const fragments = solutionFragments(solution);
+    for (const code of ['.div<tf.Tensor2D>(255)', 'tf.sequential({ layers: [hidden, output] })', "tf.layers.dense({ units: 10, activation: 'softmax'", 'model.compile({ optimizer: tf.train.adam(0.001)',
+      'await mw.fit(model, xTrain, yTrain', 'pic.reshape([1, 28 * 28])', 'model.predict(picInput1)', 'pred1.argMax(1)',
+      'mw.confusionMatrix(testSet.labels, predicted)', 'testSet.rows * testSet.cols * 1', 'recall.indexOf(Math.min(...recall))']) {
+      expect(fragments.some((f) => f.includes(code)), code).to.equal(true);
+      expect(written, code).not.to.include(JSON.stringify(code).slice(1, -1));
+    }
   });
 
   it('is written by npm run student beside the workbook', () => {
@@ -103,10 +119,10 @@ describe('the student edition executed by Jupyter', function () {
     expect(index, 'an unanswered edition must stop').to.be.a('number');
     const cell = executed.cells[index as number];
     const source = Array.isArray(cell.source) ? cell.source.join('') : cell.source;
-    expect(source).to.include('mw.checkNormalized(train)');
+    expect(source).to.include('mw.checkNormalized(xTrain, xTest, mnist)');
     // tslab prints a cell's exception on stderr.
     const stderr = (cell.outputs ?? []).filter((o) => o.name === 'stderr').map((o) => (Array.isArray(o.text) ? o.text.join('') : o.text ?? '')).join('');
-    expect(stderr).to.include('CheckFailed: Step 2 needs the prepared samples');
-    expect(stderr, 'the hint does not give the answer away').not.to.include('prepareSamples(trainSet)');
+    expect(stderr).to.include('CheckFailed: Step 2 needs xTrain as a tensor with one row of pixel values per image');
+    expect(stderr, 'the hint does not give the answer away').not.to.match(/div\(|\/ ?255|tensor2d\(/);
   });
 });

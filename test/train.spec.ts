@@ -212,3 +212,47 @@ describe('a learning-rate schedule (Keras\' LearningRateScheduler)', () => {
     model.dispose();
   });
 });
+
+describe('fit in the form of tfjs\' model.fit: fit(model, x, y, { validationSplit })', () => {
+  /** 40 generated samples, 784 values each, labels 0–9 in turn. */
+  const samples = (): Samples => {
+    const x = new Float32Array(40 * 784).map((_, i) => ((i * 37) % 101) / 100);
+    return { x, y: new Uint8Array(40).map((_, i) => i % 10), count: 40, features: 784 };
+  };
+
+  it('trains on the first 90 % and validates on the LAST 10 %, as Keras and tfjs cut them', async () => {
+    const data = samples();
+    const x = tf.tensor2d(data.x, [40, 784]);
+    const y = tf.tensor1d(Array.from(data.y), 'float32');
+    const before = tf.memory().numTensors;
+    const fromTensors = createModel({ seed: 3, hidden: 8 });
+    const h = await fit(fromTensors, x, y, { epochs: 2, batchSize: 8, validationSplit: 0.1 });
+    expect(h.params).to.deep.equal({ epochs: 2, batchSize: 8, samples: 36, validationSamples: 4 });
+    // Trained like the Samples form with the last 4 samples as validation data: the same History, step for step.
+    const { train, validation } = splitValidation(data, 0.1);
+    expect(validation.y).to.deep.equal(data.y.subarray(36));
+    const fromSamples = createModel({ seed: 3, hidden: 8 });
+    const reference = await fit(fromSamples, train, { epochs: 2, batchSize: 8, validationData: validation });
+    expect(h.history).to.deep.equal(reference.history);
+    expect(h.history.val_loss![1]).to.be.closeTo(evaluate(fromTensors, validation).loss, 1e-6);
+    fromTensors.dispose();
+    fromSamples.dispose();
+    expect(tf.memory().numTensors).to.equal(before);
+    tf.dispose([x, y]);
+  });
+
+  it('takes validationSplit with Samples too, and refuses bad labels, a bad split, or both split and data', async () => {
+    const model = createModel({ seed: 3, hidden: 8 });
+    expect((await fit(model, samples(), { epochs: 1, validationSplit: 0.25 })).params).to.include({ samples: 30, validationSamples: 10 });
+    const x = tf.zeros([40, 784]);
+    const oneHot = tf.zeros([40, 10]);
+    const fractions = tf.fill([40], 0.5);
+    const y = tf.zeros([40]);
+    expect((await rejection(fit(model, x, oneHot, { epochs: 1 }))).message).to.include('one label per image, shape [40], got shape [40, 10]');
+    expect((await rejection(fit(model, x, fractions, { epochs: 1 }))).message).to.include('whole-number labels').and.include('0.5');
+    expect((await rejection(fit(model, x, y, { epochs: 1, validationSplit: 1.5 }))).message).to.include('between 0 and 1');
+    expect((await rejection(fit(model, x, y, { epochs: 1, validationSplit: 0.1, validationData: samples() }))).message).to.include('either validationSplit or validationData');
+    tf.dispose([x, oneHot, fractions, y]);
+    model.dispose();
+  });
+});

@@ -2,8 +2,8 @@
  * What the benchmark's processes share: the JSON line a worker prints, a
  * small flag parser, the data directory, and medians.
  */
-import * as fs from 'fs';
-import * as path from 'path';
+import { missingDatasetFiles, resolveDataSource } from '../src/mnist';
+import { findRealMnist } from '../test/real-data';
 
 /** A worker that could not run: backend or peer missing, or a crash. */
 export interface FailedRun {
@@ -84,25 +84,16 @@ export interface PeerProbeResult {
 
 export type WorkerResult = FailedRun | ProbeResult | PeerProbeResult | RunResult;
 
-/** The four MNIST files, gzip-compressed or unpacked. */
-export const MNIST_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
-
 /** The MNIST files that `dir` lacks (under either name). */
 export function missingMnistFiles(dir: string): string[] {
-  return MNIST_FILES.filter((f) => !fs.existsSync(path.join(dir, f + '.gz')) && !fs.existsSync(path.join(dir, f))).map((f) => f + '.gz');
+  return missingDatasetFiles(dir);
 }
 
-/** The shared copy beside the repository (as the tests use it). */
-export const SHARED_DATA_DIR = path.resolve(__dirname, '..', '..', 'shared', 'data', 'mnist');
-/** The project's download cache, which `npm run data` fills. */
-export const CACHE_DATA_DIR = path.resolve(__dirname, '..', 'data', 'mnist');
-
-/** MNIST_DATA_DIR if set, else ../shared/data/mnist beside the repository, else the download cache data/mnist if it is complete there. */
+/** Where the real MNIST is, found as the tests find it (MNIST_DATA_DIR, the shared copy, the download cache). */
 export function defaultDataDir(): string {
-  const fromEnv = process.env.MNIST_DATA_DIR?.trim();
-  if (fromEnv) return path.resolve(fromEnv);
-  if (missingMnistFiles(SHARED_DATA_DIR).length > 0 && missingMnistFiles(CACHE_DATA_DIR).length === 0) return CACHE_DATA_DIR;
-  return SHARED_DATA_DIR;
+  const where = findRealMnist();
+  // When it is nowhere, the download cache: the run then says which files it lacks and how to get them.
+  return where.found ? where.dir : resolveDataSource({}).dir;
 }
 
 export function median(values: readonly number[]): number {

@@ -15,6 +15,7 @@ import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import type { TopLevelSpec } from 'vega-lite';
+import { projectPath } from './project-root';
 
 export interface WindowFigure {
   title: string;
@@ -31,7 +32,7 @@ export interface FigureServer {
 }
 
 const LOOPBACK = '127.0.0.1';
-const WEB_DIR = path.resolve(__dirname, '..', 'web');
+const WEB_DIR = projectPath('web');
 /** A reload also fires 'pagehide': the page counts as closed only if it does not come back within this time. */
 const CLOSE_GRACE_MS = 2000;
 

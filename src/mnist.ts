@@ -9,6 +9,7 @@ import { createHash } from 'crypto';
 import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec, payloadBytes } from './dataset';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxArray, IdxExpectation, decompressIdx, parseIdx } from './idx';
 import { DownloadError, downloadFile } from './download';
+import { projectPath } from './project-root';
 
 export interface ImageSet {
   /** count × rows × cols pixels, image after image, row-major; 0 = background, 255 = ink. */
@@ -91,7 +92,7 @@ export interface VerifyReport {
 
 /** The cache directory for a dataset: data/<name> at the project root, from both src/ and lib/. */
 export function defaultCacheDir(dataset: DatasetSpec = MNIST): string {
-  return path.resolve(__dirname, '..', 'data', dataset.name);
+  return projectPath('data', dataset.name);
 }
 
 /**
@@ -142,6 +143,11 @@ function messageOf(err: unknown): string {
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** The dataset's files that `dir` lacks (under either name), e.g. to tell a complete copy from a partial one. */
+export function missingDatasetFiles(dir: string, dataset: DatasetSpec = MNIST): string[] {
+  return datasetFiles(dataset).filter((e) => !locate(dir, e.file.name)).map((e) => e.file.name);
 }
 
 /** The file under its canonical name, or unpacked without `.gz` (a common way to keep MNIST). */

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
 import { parseTrainArgs, TRAIN_USAGE, UsageError } from '../src/cli/train-args';
-import { REAL_DATA_DIR } from './real-data';
+import { realMnistDir } from './real-data';
 
 const CLI = path.resolve(__dirname, '..', 'src', 'cli', 'train.ts');
 
@@ -70,8 +70,8 @@ describe('npm start: the main job end to end', function () {
   });
   after(() => fs.rmSync(out, { recursive: true, force: true }));
 
-  it('trains, prints the confusion matrix and 7 for test image 0, and ends with one JSON line', async () => {
-    const { code, stdout, stderr } = await runCli(['--train-limit', '2000', '--epochs', '1', '--out', out, '--json', '--data-dir', REAL_DATA_DIR]);
+  it('trains, prints the confusion matrix and 7 for test image 0, and ends with one JSON line', async function () {
+    const { code, stdout, stderr } = await runCli(['--train-limit', '2000', '--epochs', '1', '--out', out, '--json', '--data-dir', realMnistDir(this)]);
     expect(code, stderr).to.equal(0);
     const lines = stdout.trim().split('\n');
     expect(lines, 'with --json, stdout holds only the JSON line').to.have.length(1);
@@ -97,8 +97,8 @@ describe('npm start: the main job end to end', function () {
     expect(metrics.testAccuracy).to.be.greaterThan(0.8);
   });
 
-  it('prints a human report without --json', async () => {
-    const { code, stdout, stderr } = await runCli(['--train-limit', '500', '--epochs', '1', '--out', out, '--data-dir', REAL_DATA_DIR]);
+  it('prints a human report without --json', async function () {
+    const { code, stdout, stderr } = await runCli(['--train-limit', '500', '--epochs', '1', '--out', out, '--data-dir', realMnistDir(this)]);
     expect(code).to.equal(0);
     expect(stderr, 'progress goes to stderr, like Keras').to.include('Epoch 1/1');
     expect(stdout).to.include('test accuracy').and.include('Test image 0 reshaped to (1, 784): size 784');
@@ -111,11 +111,11 @@ describe('npm start: the main job end to end', function () {
     expect(stderr).not.to.match(/\n\s+at /);
   });
 
-  it('checks --out before loading data or training, and says why it cannot be used', async () => {
+  it('checks --out before loading data or training, and says why it cannot be used', async function () {
     const file = path.join(out, 'a-file');
     fs.writeFileSync(file, '');
     const started = Date.now();
-    const { code, stdout, stderr } = await runCli(['--out', path.join(file, 'results'), '--data-dir', REAL_DATA_DIR]);
+    const { code, stdout, stderr } = await runCli(['--out', path.join(file, 'results'), '--data-dir', realMnistDir(this)]);
     expect(code).to.equal(1);
     expect(stderr).to.include(`Error: --out ${path.join(file, 'results')} cannot hold the results: a file is in the way`);
     expect(stderr).to.include('Nothing was trained');

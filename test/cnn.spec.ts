@@ -73,9 +73,9 @@ describe('training the CNN with the same fit() as the course model', function ()
   let prediction: ReturnType<typeof predictDigit>;
   let label: number;
 
-  before(async () => {
+  before(async function () {
     await initBackend('wasm');
-    const mnist = await realMnist();
+    const mnist = await realMnist(this);
     const train = prepareSamples(mnist.train, { limit: 2048 });
     const test = prepareSamples(mnist.test, { limit: 1000 });
     const cnn = createCnn({ seed: 1 });

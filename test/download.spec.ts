@@ -11,7 +11,6 @@ import { loadMnist, verifyMnist } from '../src/mnist';
 import {
   FILES,
   Handler,
-  REAL_DATA_DIR,
   TestServer,
   gzip,
   imagesIdx,
@@ -25,6 +24,7 @@ import {
   startServer,
   tinyDataset,
 } from './fixtures';
+import { realMnistDir } from './real-data';
 import { rejection } from './errors';
 
 /** Servers started by a test, closed after it. */
@@ -60,7 +60,7 @@ describe('downloading', () => {
 
   describe('the real MNIST into an empty cache', () => {
     it('downloads the four files, verifies them and then reads them from the cache', async function () {
-      if (!fs.existsSync(REAL_DATA_DIR)) this.skip();
+      const REAL_DATA_DIR = realMnistDir(this);
       const server = await serve(serveDir(REAL_DATA_DIR));
       const cacheDir = path.join(makeTempDir(), 'data', 'mnist');
       const lines: string[] = [];
@@ -113,7 +113,7 @@ describe('downloading', () => {
     });
 
     it('does the same for a real MNIST file', async function () {
-      if (!fs.existsSync(REAL_DATA_DIR)) this.skip();
+      const REAL_DATA_DIR = realMnistDir(this);
       const server = await serve(serveCutShort(REAL_DATA_DIR, 1_000_000));
       const cacheDir = makeTempDir();
       const err = await rejection(loadMnist({ cacheDir, mirrors: [server.url], log: noLog, download: { ...fast, attempts: 1 } }));

@@ -169,7 +169,7 @@ describe('npm run draw: the page in a real browser', function () {
       console.log(`      (pending: ${reason})`);
       this.skip();
     }
-    const mnist = await realMnist();
+    const mnist = await realMnist(this);
     model = createModel({ seed: 3 });
     await fit(model, prepareSamples(mnist.train, { limit: 10000 }), { epochs: 3, seed: 3 });
     modelDir = tempDir('mnist-draw-model-');

@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { Notebook, solutionFragments, studentEdition } from '../src/student-edition';
 import { writeStudentEdition } from '../src/cli/student';
-import { REAL_DATA_DIR } from './real-data';
+import { realMnistDir } from './real-data';
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
@@ -79,6 +79,7 @@ describe('the student editions of the extension notebooks, executed by Jupyter',
         if (process.env.CI) throw new Error('Fashion-MNIST is required under CI: install Debian\'s dataset-fashion-mnist');
         this.skip();
       }
+      const REAL_DATA_DIR = realMnistDir(this);
       const target = writeStudentEdition(path.join(ROOT, 'notebooks', notebook));
       const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'extension-student-'));
       let executed: { cells: { source: string | string[]; outputs?: { name?: string; text?: string | string[] }[] }[]; metadata: { first_error?: number } };

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REAL_DATA_DIR } from './real-data';
+import { realMnistDir } from './real-data';
 
 const ROOT = path.resolve(__dirname, '..');
 const PYTHON = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
@@ -14,12 +14,12 @@ interface Cell { cell_type: string; source: string | string[]; outputs?: Output[
 const joined = (s: string | string[] | undefined): string => (Array.isArray(s) ? s.join('') : s ?? '');
 
 /** Executes a notebook of notebooks/ with nbclient and the tslab kernel; returns its code cells. */
-function execute(name: string): Cell[] {
+function execute(name: string, dataDir: string): Cell[] {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'extension-'));
   try {
     execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
     execFileSync(PYTHON, [path.join(__dirname, 'run-notebook.py'), path.join(ROOT, 'notebooks', name), path.join(tmp, name)], {
-      env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: REAL_DATA_DIR },
+      env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: dataDir },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     // Kept for a look at what the run printed, beside the drawing page's screenshots.
@@ -53,7 +53,7 @@ describe('the extension notebooks, executed by Jupyter', function () {
         if (process.env.CI) throw new Error('Fashion-MNIST is required under CI: install Debian\'s dataset-fashion-mnist');
         this.skip();
       }
-      cells = execute('extension-fashion-mnist.ipynb');
+      cells = execute('extension-fashion-mnist.ipynb', realMnistDir(this));
     });
 
     it('runs without an error and shows its figures', () => {
@@ -94,8 +94,8 @@ describe('the extension notebooks, executed by Jupyter', function () {
 
   describe('Improving the MLP', () => {
     let cells: Cell[];
-    before(() => {
-      cells = execute('extension-improving-the-mlp.ipynb');
+    before(function () {
+      cells = execute('extension-improving-the-mlp.ipynb', realMnistDir(this));
     });
 
     it('runs without an error and shows the validation curves', () => {
@@ -158,8 +158,8 @@ describe('the extension notebooks, executed by Jupyter', function () {
       expect(match, `no line matching ${pattern}`).to.not.equal(null);
       return Number(match![1]);
     };
-    before(() => {
-      cells = execute('extension-small-cnn.ipynb');
+    before(function () {
+      cells = execute('extension-small-cnn.ipynb', realMnistDir(this));
     });
 
     it('runs without an error and shows its tables and pictures', () => {

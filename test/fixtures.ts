@@ -1,7 +1,7 @@
 /**
  * Test fixtures: small IDX files built in memory, temporary directories holding
- * a tiny dataset with a matching dataset description, a loopback HTTP server,
- * and the location of the real MNIST files.
+ * a tiny dataset with a matching dataset description and a loopback HTTP server
+ * (the real MNIST is found by real-data.ts).
  */
 import * as fs from 'fs';
 import * as http from 'http';
@@ -11,9 +11,6 @@ import * as zlib from 'zlib';
 import { AddressInfo } from 'net';
 import { createHash } from 'crypto';
 import { DatasetSpec, MNIST } from '../src/dataset';
-
-/** The real MNIST files: MNIST_DATA_DIR, else the shared copy beside the repository. */
-export const REAL_DATA_DIR: string = process.env.MNIST_DATA_DIR || path.resolve(__dirname, '..', '..', 'shared', 'data', 'mnist');
 
 export const FILES = {
   trainImages: MNIST.train.images.name,

@@ -85,8 +85,8 @@ describe('reading a digit from a PNG or JPEG file', function () {
   let seven: Uint8Array;
   let dir: string;
 
-  before(async () => {
-    const mnist = await realMnist();
+  before(async function () {
+    const mnist = await realMnist(this);
     expect(mnist.test.labels[0], 'MNIST test image 0 is a 7').to.equal(7);
     seven = mnist.test.images.slice(0, 784);
     model = createModel({ seed: 5 });

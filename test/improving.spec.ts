@@ -14,8 +14,8 @@ describe('dropout in the course model (improving the MLP)', () => {
     model.dispose();
   });
 
-  it('trains (on the tape) and predicts without dropping anything', async () => {
-    const mnist = await realMnist();
+  it('trains (on the tape) and predicts without dropping anything', async function () {
+    const mnist = await realMnist(this);
     const before = tf.memory().numTensors;
     const model = createModel({ dropout: 0.5 });
     await fit(model, prepareSamples(mnist.train, { limit: 500 }), { epochs: 2 });
@@ -27,8 +27,8 @@ describe('dropout in the course model (improving the MLP)', () => {
 });
 
 describe('early stopping on val_loss', () => {
-  it('stops after `patience` epochs without improvement and keeps the best epoch\'s weights', async () => {
-    const mnist = await realMnist();
+  it('stops after `patience` epochs without improvement and keeps the best epoch\'s weights', async function () {
+    const mnist = await realMnist(this);
     // 300 images overfit within a few epochs: val_loss turns upward.
     const { train, validation } = splitValidation(prepareSamples(mnist.train, { limit: 400 }), 0.25);
     const before = tf.memory().numTensors;
@@ -44,11 +44,11 @@ describe('early stopping on val_loss', () => {
     expect(tf.memory().numTensors).to.equal(before);
   });
 
-  it('needs validation data and says so', async () => {
+  it('needs validation data and says so', async function () {
     const model = createModel();
     let message = '';
     try {
-      await fit(model, prepareSamples((await realMnist()).train, { limit: 10 }), { earlyStopping: { patience: 1 } });
+      await fit(model, prepareSamples((await realMnist(this)).train, { limit: 10 }), { earlyStopping: { patience: 1 } });
     } catch (e) {
       message = (e as Error).message;
     }

@@ -19,9 +19,9 @@ describe('a perceptron next to a Dense layer (question 5)', () => {
     model.dispose();
   });
 
-  it('computes one Dense neuron by hand as relu(w·x + b), equal to the layer', async () => {
+  it('computes one Dense neuron by hand as relu(w·x + b), equal to the layer', async function () {
     const model = createModel({ seed: 11 });
-    const input = prepareSamples((await realMnist()).test, { limit: 1 }).x;
+    const input = prepareSamples((await realMnist(this)).test, { limit: 1 }).x;
     const n = neuronAsPerceptron(model, 0, 5, input);
     expect(n.byHand).to.be.closeTo(n.fromLayer, 1e-5);
     expect(() => neuronAsPerceptron(model, 0, 128, input)).to.throw(/784 inputs and has 128 neurons; got 784 inputs and neuron 128/);
@@ -64,8 +64,8 @@ describe('re-running a notebook cell', () => {
 });
 
 describe('side-by-side training runs (question 1)', () => {
-  it('trains a fresh model per run, reports history and test score, and frees the models', async () => {
-    const mnist = await realMnist();
+  it('trains a fresh model per run, reports history and test score, and frees the models', async function () {
+    const mnist = await realMnist(this);
     const test = prepareSamples(mnist.test, { limit: 500 });
     const before = tf.memory().numTensors;
     const runs = await compareRuns({

@@ -11,7 +11,6 @@ import { MNIST } from '../src/dataset';
 import { Mnist, defaultCacheDir, loadMnist, resolveDataSource, verifyMnist } from '../src/mnist';
 import {
   FILES,
-  REAL_DATA_DIR,
   TestServer,
   gzip,
   imagesIdx,
@@ -26,6 +25,7 @@ import {
   startServer,
   tinyDataset,
 } from './fixtures';
+import { realMnistDir } from './real-data';
 import { rejection } from './errors';
 
 function escapeRegExp(text: string): string {
@@ -107,8 +107,8 @@ describe('the MNIST data layer', () => {
 
   describe('a directory with a file missing', () => {
     let server: TestServer;
-    before(async () => {
-      server = await startServer(serveDir(REAL_DATA_DIR));
+    before(async function () {
+      server = await startServer(serveDir(realMnistDir(this)));
     });
     after(() => server.close());
 
@@ -271,11 +271,7 @@ describe('the MNIST data layer', () => {
     let mnist: Mnist;
 
     before(async function () {
-      if (!fs.existsSync(REAL_DATA_DIR)) {
-        console.log(`      (skipped: no MNIST files in ${REAL_DATA_DIR}; set MNIST_DATA_DIR)`);
-        this.skip();
-      }
-      mnist = await loadMnist({ dir: REAL_DATA_DIR, log: noLog });
+      mnist = await loadMnist({ dir: realMnistDir(this), log: noLog });
     });
 
     it('has 60000 training and 10000 test images of 28×28', () => {
@@ -318,7 +314,7 @@ describe('the MNIST data layer', () => {
     }
 
     it('prints every file verified, with counts, for the real data', async function () {
-      if (!fs.existsSync(REAL_DATA_DIR)) this.skip();
+      const REAL_DATA_DIR = realMnistDir(this);
       const { code, stdout } = await run([], { ...process.env, MNIST_DATA_DIR: REAL_DATA_DIR });
       expect(code).to.equal(0);
       expect(stdout).to.match(/train-images-idx3-ubyte\.gz\s+verified\s+60000 images/);

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { REAL_DATA_DIR } from './real-data';
+import { realMnistDir } from './real-data';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKBOOK = path.join(ROOT, 'notebooks', 'mnist-workbook.ipynb');
@@ -137,6 +137,7 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
       this.test!.title += ` (skipped: ${missing})`;
       this.skip();
     }
+    const REAL_DATA_DIR = realMnistDir(this);
     tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'workbook-'));
     execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
     const out = path.join(tmp, 'executed.ipynb');

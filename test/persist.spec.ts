@@ -16,8 +16,8 @@ describe('saving and loading a trained model (tfjs layers format)', () => {
   });
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('writes model.json and weights.bin that reload to identical predictions', async () => {
-    const mnist = await realMnist();
+  it('writes model.json and weights.bin that reload to identical predictions', async function () {
+    const mnist = await realMnist(this);
     const model = createModel({ seed: 6 });
     await fit(model, prepareSamples(mnist.train, { limit: 500 }), { epochs: 1 });
     const modelPath = await saveModel(model, dir);

@@ -10,9 +10,9 @@ import { errorOf } from './errors';
 describe('predicting one digit (reshape to (1, 784), predict, argmax)', () => {
   let model: tf.Sequential;
   let first: Uint8Array;
-  before(async () => {
+  before(async function () {
     model = createModel({ seed: 2 });
-    first = (await realMnist()).test.images.slice(0, 784);
+    first = (await realMnist(this)).test.images.slice(0, 784);
   });
   after(() => model.dispose());
 
@@ -87,8 +87,8 @@ describe('predicting and evaluating the whole test set in large batches', () => 
   });
   after(() => model.dispose());
 
-  it('gives the same probabilities in batches of 2,500 as in batches of 32', async () => {
-    const samples = prepareSamples((await realMnist()).test, { limit: 300 });
+  it('gives the same probabilities in batches of 2,500 as in batches of 32', async function () {
+    const samples = prepareSamples((await realMnist(this)).test, { limit: 300 });
     const large = predictProbabilities(model, samples);
     const small = predictProbabilities(model, samples, 32);
     expect(large.length).to.equal(3000);
@@ -97,8 +97,8 @@ describe('predicting and evaluating the whole test set in large batches', () => 
     expect(max).to.be.below(1e-6);
   });
 
-  it('covers all 10,000 test images without leaking tensors', async () => {
-    const samples = prepareSamples((await realMnist()).test);
+  it('covers all 10,000 test images without leaking tensors', async function () {
+    const samples = prepareSamples((await realMnist(this)).test);
     const before = tf.memory().numTensors;
     const labels = predictLabels(model, samples);
     const result = evaluate(model, samples);
@@ -107,8 +107,8 @@ describe('predicting and evaluating the whole test set in large batches', () => 
     expect(tf.memory().numTensors).to.equal(before);
   });
 
-  it('runs each large batch through the model in one pass, not in tfjs\' default batches of 32', async () => {
-    const samples = prepareSamples((await realMnist()).test, { limit: 300 });
+  it('runs each large batch through the model in one pass, not in tfjs\' default batches of 32', async function () {
+    const samples = prepareSamples((await realMnist(this)).test, { limit: 300 });
     const profile = await tf.profile(() => { predictProbabilities(model, samples); });
     // Two Dense layers: one fused matrix multiply each for the whole batch of 300.
     expect(profile.kernels.filter((k) => k.name === '_FusedMatMul')).to.have.length(2);

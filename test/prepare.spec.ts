@@ -16,8 +16,8 @@ describe('normalizing pixels (/255)', () => {
     expect(Array.from(out)).to.deep.equal([0, Math.fround(0.2), 1]);
   });
 
-  it('puts the real training images in [0, 1] with mean 0.1307', async () => {
-    const { train } = await realMnist();
+  it('puts the real training images in [0, 1] with mean 0.1307', async function () {
+    const { train } = await realMnist(this);
     const samples = prepareSamples(train);
     let min = Infinity;
     let max = -Infinity;

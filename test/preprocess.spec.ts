@@ -243,8 +243,8 @@ describe('preprocessing a drawn digit like MNIST', () => {
     let images: Uint8Array;
     const COUNT = 200;
 
-    before(async () => {
-      const mnist = await realMnist();
+    before(async function () {
+      const mnist = await realMnist(this);
       model = createModel({ seed: 11 });
       await fit(model, prepareSamples(mnist.train, { limit: 5000 }), { epochs: 2, seed: 11 });
       test = prepareSamples(mnist.test, { limit: COUNT });

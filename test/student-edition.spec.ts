@@ -5,7 +5,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ANSWER_PROMPT, Notebook, solutionFragments, stripSolutionCode, studentEdition } from '../src/student-edition';
 import { writeStudentEdition } from '../src/cli/student';
-import { REAL_DATA_DIR } from './real-data';
+import { realMnistDir } from './real-data';
 
 const ROOT = path.resolve(__dirname, '..');
 const WORKBOOK = path.join(ROOT, 'notebooks', 'mnist-workbook.ipynb');
@@ -99,6 +99,7 @@ describe('the student edition executed by Jupyter', function () {
       if (process.env.CI) throw new Error(`Jupyter is required under CI: ${PYTHON} cannot import nbclient`);
       this.skip();
     }
+    const REAL_DATA_DIR = realMnistDir(this);
     execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
     const target = writeStudentEdition(WORKBOOK);
     const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'student-'));

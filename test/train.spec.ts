@@ -18,8 +18,8 @@ describe('training the course model (fit)', function () {
   const progress: BatchProgress[] = [];
   let tensorsBefore = 0;
 
-  before(async () => {
-    const mnist = await realMnist();
+  before(async function () {
+    const mnist = await realMnist(this);
     const first2000 = prepareSamples(mnist.train, { limit: 2000 });
     ({ train } = { train: first2000 });
     test = prepareSamples(mnist.test);
@@ -68,12 +68,12 @@ describe('training the course model (fit)', function () {
     expect(tf.memory().numTensors).to.equal(tensorsBefore);
   });
 
-  it('repeats exactly for the same seed', async () => {
+  it('repeats exactly for the same seed', async function () {
     const run = async (): Promise<number[]> => {
       const model = createModel({ seed: 3 });
-      const small = prepareSamples((await realMnist()).train, { limit: 300 });
+      const small = prepareSamples((await realMnist(this)).train, { limit: 300 });
       const h = await fit(model, small, { epochs: 1, seed: 3 });
-      const predictions = Array.from(predictLabels(model, prepareSamples((await realMnist()).test, { limit: 200 })));
+      const predictions = Array.from(predictLabels(model, prepareSamples((await realMnist(this)).test, { limit: 200 })));
       model.dispose();
       return [h.history.loss[0], ...predictions];
     };
@@ -114,8 +114,8 @@ describe('training the course model (fit)', function () {
 });
 
 describe('the lean training step keeps Keras\' semantics', () => {
-  it('moves the weights exactly as tfjs\' own model.fit does', async () => {
-    const mnist = await realMnist();
+  it('moves the weights exactly as tfjs\' own model.fit does', async function () {
+    const mnist = await realMnist(this);
     const batch = prepareSamples(mnist.train, { limit: 32 });
     const ours = createModel({ seed: 9 });
     const theirs = createModel({ seed: 9 });
@@ -147,8 +147,8 @@ describe('choosing the training step', () => {
     tanh.dispose();
   });
 
-  it('trains other models on the tape exactly as model.fit does, without leaking tensors', async () => {
-    const batch = prepareSamples((await realMnist()).train, { limit: 32 });
+  it('trains other models on the tape exactly as model.fit does, without leaking tensors', async function () {
+    const batch = prepareSamples((await realMnist(this)).train, { limit: 32 });
     const build = (): tf.Sequential => {
       const m = tf.sequential({ layers: [
         tf.layers.dense({ inputShape: [784], units: 16, activation: 'tanh', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
@@ -179,8 +179,8 @@ describe('choosing the training step', () => {
 });
 
 describe('a learning-rate schedule (Keras\' LearningRateScheduler)', () => {
-  it('sets the rate before each epoch, and Adam\'s step shrinks with it', async () => {
-    const batch = prepareSamples((await realMnist()).train, { limit: 32 });
+  it('sets the rate before each epoch, and Adam\'s step shrinks with it', async function () {
+    const batch = prepareSamples((await realMnist(this)).train, { limit: 32 });
     const plain = createModel({ seed: 3 });
     const scheduled = createModel({ seed: 3 });
     const start = plain.getWeights()[0].dataSync().slice();
@@ -204,8 +204,8 @@ describe('a learning-rate schedule (Keras\' LearningRateScheduler)', () => {
     scheduled.dispose();
   });
 
-  it('refuses a schedule that returns no usable rate', async () => {
-    const batch = prepareSamples((await realMnist()).train, { limit: 32 });
+  it('refuses a schedule that returns no usable rate', async function () {
+    const batch = prepareSamples((await realMnist(this)).train, { limit: 32 });
     const model = createModel();
     const err = await rejection(fit(model, batch, { epochs: 1, learningRateSchedule: () => 0 }));
     expect(err.message).to.match(/returned 0; expected a positive number such as 0.001/);

@@ -16,6 +16,7 @@ import { AddressInfo } from 'net';
 import { parseCommandLine, runCommand } from './args';
 import * as preprocess from '../preprocess';
 import { SavedModelFiles, inspectSavedModel } from '../model-files';
+import { projectPath } from '../project-root';
 
 export const DEFAULT_DRAW_PORT = 8028;
 /** Where `npm start` saves the model (its default --out is out/). */
@@ -97,7 +98,7 @@ export function modelStatus(modelDir: string): ModelStatus {
   return { ready: false, modelPath: shown, message: `No trained model at ${shown} yet. ${fix}` };
 }
 
-const WEB_DIR = path.resolve(__dirname, '..', '..', 'web');
+const WEB_DIR = projectPath('web');
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
   '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },

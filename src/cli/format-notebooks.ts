@@ -10,8 +10,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { notebookFormatProblems, notebookText } from '../notebook-format';
+import { projectPath } from '../project-root';
 
-const NOTEBOOKS = path.resolve(__dirname, '..', '..', 'notebooks');
+const NOTEBOOKS = projectPath('notebooks');
 
 /** The solution notebooks of notebooks/, the ones committed. */
 export function committedNotebooks(dir = NOTEBOOKS): string[] {

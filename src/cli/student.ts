@@ -8,8 +8,9 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { leakedSolutionText, parseNotebook, studentEdition } from '../student-edition';
 import { parseCommandLine, runCommand } from './args';
+import { projectPath } from '../project-root';
 
-const NOTEBOOKS = path.resolve(__dirname, '..', '..', 'notebooks');
+const NOTEBOOKS = projectPath('notebooks');
 const SUFFIX = '.student.ipynb';
 
 export const STUDENT_USAGE = `Usage: npm run student [-- NOTEBOOK...]

@@ -96,12 +96,7 @@ export function defaultDataDir(): string {
   return where.found ? where.dir : resolveDataSource({}).dir;
 }
 
-export function median(values: readonly number[]): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
+export { median } from '../src/stats';
 
 export type FlagKind = 'string' | 'number' | 'boolean' | 'list';
 

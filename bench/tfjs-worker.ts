@@ -16,7 +16,8 @@ import { loadMnist } from '../src/mnist';
 import { prepareSamples } from '../src/prepare';
 import { createModel } from '../src/model';
 import { fit } from '../src/train';
-import { evaluate, predictLabels } from '../src/evaluate';
+import { evaluate } from '../src/evaluate';
+import { predictLabels } from '../src/predict';
 import { WorkerResult, defaultDataDir, median, parseFlags } from './common';
 
 /** Repeats of evaluate and predict; their median is reported. */

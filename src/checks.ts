@@ -7,6 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { modelSettings, LayerSettings } from './model';
+import { IMAGE_SIDE, IMAGE_SIZE } from './image-size';
+import { TRAINING_DEFAULTS } from './training-defaults';
 
 /** A check that did not pass; the message is the hint. */
 export class CheckFailed extends Error {
@@ -49,9 +51,9 @@ function normalizationProblem(name: string, x: unknown, raw: RawImages): string 
     return `Step 2 needs ${name} as a tensor with one row of pixel values per image ` +
       '(see tf.tensor2d in the TensorFlow.js API docs), scaled into [0, 1].';
   }
-  if (x.rank !== 2 || x.shape[0] !== raw.count || x.shape[1] !== 784) {
-    return `${name} has shape ${shapeText(x.shape)}; the Dense input layer takes each 28×28 image as one row of 784 values, ` +
-      `so ${name} should have shape [${raw.count}, 784] (one row per image).`;
+  if (x.rank !== 2 || x.shape[0] !== raw.count || x.shape[1] !== IMAGE_SIZE) {
+    return `${name} has shape ${shapeText(x.shape)}; the Dense input layer takes each ${IMAGE_SIDE}×${IMAGE_SIDE} image as one row of ${IMAGE_SIZE} values, ` +
+      `so ${name} should have shape [${raw.count}, ${IMAGE_SIZE}] (one row per image).`;
   }
   if (x.dtype !== 'float32') {
     return `${name} holds ${x.dtype} values: whole numbers cannot lie between 0 and 1. ` +
@@ -108,7 +110,7 @@ export function checkNormalized(xTrain: unknown, xTest: unknown, raw: { train: R
 
 /** Question 3: the number of input values per image. */
 export function checkInputsPerImage(answer: unknown): void {
-  if (answer !== 28 * 28 * 1) {
+  if (answer !== IMAGE_SIZE) {
     fail('Count the input values a Dense layer needs for one image: every pixel of the 28×28 grid, in every channel, is one input.');
   }
   pass('784 inputs per image');
@@ -191,9 +193,9 @@ export function checkTraining(history: unknown): void {
     fail('Step 5 needs the History that training returns (loss and accuracy per epoch): keep what the training call gives back.');
   }
   const params = h.params ?? {};
-  if (h.epoch.length !== 5) fail(`The model trained for ${h.epoch.length} epoch(s); the course trains for 5.`);
-  if (params.batchSize !== undefined && params.batchSize !== 32) {
-    fail(`The batches hold ${params.batchSize} images; the course uses mini-batches of 32.`);
+  if (h.epoch.length !== TRAINING_DEFAULTS.epochs) fail(`The model trained for ${h.epoch.length} epoch(s); the course trains for ${TRAINING_DEFAULTS.epochs}.`);
+  if (params.batchSize !== undefined && params.batchSize !== TRAINING_DEFAULTS.batchSize) {
+    fail(`The batches hold ${params.batchSize} images; the course uses mini-batches of ${TRAINING_DEFAULTS.batchSize}.`);
   }
   const validated = h.history.val_accuracy ?? h.history.val_acc;
   if (validated === undefined || params.validationSamples === 0) {

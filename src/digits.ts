@@ -14,6 +14,7 @@
  * digitGridCaption() still gives a markdown table for longer text.
  */
 import { PNG } from 'pngjs';
+import { IMAGE_SIDE, IMAGE_SIZE } from './image-size';
 
 /**
  * Pixel data, row-major, one value per pixel. The array type says the scale:
@@ -272,7 +273,7 @@ export function digitGridCaption(labels: string[], perRow: number): string {
 export function digitOnPaperPng(pixels: DigitPixels, opts: { width?: number; height?: number; scale?: number; left?: number; top?: number } = {}): Buffer {
   const fn = 'digitOnPaperPng';
   checkPixelType(pixels, fn);
-  if (pixels.length !== 784) throw new Error(`${fn}: expected the 784 pixels of one 28×28 image, got ${pixels.length}`);
+  if (pixels.length !== IMAGE_SIZE) throw new Error(`${fn}: expected the ${IMAGE_SIZE} pixels of one ${IMAGE_SIDE}×${IMAGE_SIDE} image, got ${pixels.length}`);
   const scale = positiveInt(opts.scale, 3, 'scale', fn);
   const width = positiveInt(opts.width, 100, 'width', fn);
   const height = positiveInt(opts.height, 120, 'height', fn);

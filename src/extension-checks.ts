@@ -8,9 +8,10 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { CheckFailed } from './checks';
-import { predictLabels } from './evaluate';
+import { predictLabels } from './predict';
 import { confusionMatrix } from './metrics';
 import type { Samples } from './prepare';
+import { IMAGE_SIZE } from './image-size';
 
 function pass(line: string): void {
   console.log(`✓ ${line}`);
@@ -84,7 +85,7 @@ export function checkDropoutModel(model: unknown, rate = 0.3): void {
   }
   const [hidden, dropout, output] = layers;
   const inputShape = JSON.stringify(model.inputs[0].shape);
-  if (inputShape !== '[null,784]') fail(`The model takes inputs of shape ${inputShape.replace('null', 'batch')}; each image reaches it as one row of 784 pixels.`);
+  if (inputShape !== `[null,${IMAGE_SIZE}]`) fail(`The model takes inputs of shape ${inputShape.replace('null', 'batch')}; each image reaches it as one row of ${IMAGE_SIZE} pixels.`);
   if (hidden.config.units !== 128 || hidden.config.activation !== 'relu') {
     fail(`The hidden layer has ${String(hidden.config.units)} ${String(hidden.config.activation)} units; keep the course's hidden layer (128 relu units) so only the dropout differs.`);
   }

@@ -55,7 +55,8 @@ type ConcatView = Extract<TopLevelSpec, { hconcat: unknown }>['hconcat'][number]
 
 const ACCENT = '#d62728';
 const MUTED = '#9ecae1';
-const SPLITS = ['train', 'validation'];
+/** The training curves' splits, in legend order (not the dataset's train/test SPLITS). */
+const CURVE_SPLITS = ['train', 'validation'];
 
 /**
  * JSON has no NaN/Infinity (JSON.stringify turns them into null), so convert
@@ -71,7 +72,7 @@ function defaultLabels(n: number): string[] {
   return Array.from({ length: n }, (_, i) => String(i));
 }
 
-function checkLabels(labels: string[], n: number, fn: string): void {
+function checkClassNames(labels: string[], n: number, fn: string): void {
   if (labels.length !== n) {
     throw new Error(`${fn}: expected ${n} labels (one per class), got ${labels.length}`);
   }
@@ -125,7 +126,7 @@ export function trainingCurvesSpec(history: TrainingHistory, opts?: FigureOption
     ...epochRows(history.val_accuracy, { metric: 'accuracy', split: 'validation' }),
   ];
   // Only splits that have data get a legend entry; the fixed order keeps their colours stable.
-  const present = SPLITS.filter((split) => values.some((r) => r.split === split));
+  const present = CURVE_SPLITS.filter((split) => values.some((r) => r.split === split));
   const epochs = Math.max(0, ...values.map((r) => Number(r.epoch)));
   const panel = (metric: string, zero: boolean): ConcatView => ({
     width: 260,
@@ -135,7 +136,7 @@ export function trainingCurvesSpec(history: TrainingHistory, opts?: FigureOption
     encoding: {
       x: { field: 'epoch', type: 'quantitative', axis: epochAxis(epochs), title: 'epoch' },
       y: { field: 'value', type: 'quantitative', title: metric, scale: { zero } },
-      color: { field: 'split', type: 'nominal', title: null, scale: { domain: present.length > 0 ? present : SPLITS }, legend: LINE_LEGEND },
+      color: { field: 'split', type: 'nominal', title: null, scale: { domain: present.length > 0 ? present : CURVE_SPLITS }, legend: LINE_LEGEND },
       tooltip: [
         { field: 'split', type: 'nominal' },
         { field: 'epoch', type: 'quantitative' },
@@ -163,7 +164,7 @@ export function confusionMatrixSpec(matrix: number[][], opts?: ConfusionMatrixOp
     }
   });
   const labels = opts?.labels ?? defaultLabels(n);
-  checkLabels(labels, n, fn);
+  checkClassNames(labels, n, fn);
 
   const values: Row[] = [];
   let max = 0;
@@ -229,7 +230,7 @@ export function probabilitiesSpec(probabilities: ArrayLike<number>, opts?: Proba
     throw new Error(`${fn}: highlight must be an integer class index in [0, ${n - 1}], got ${highlight}`);
   }
   const labels = opts?.labels ?? defaultLabels(n);
-  checkLabels(labels, n, fn);
+  checkClassNames(labels, n, fn);
   const values: Row[] = probs.map((p, i) => ({ label: labels[i], probability: p, highlighted: i === highlight }));
   // Probabilities are in [0, 1]; a larger value (unnormalised scores) widens the axis instead of clipping.
   const top = Math.max(1, ...probs);

@@ -5,6 +5,7 @@
  * introduces it.
  */
 export * from './dataset';
+export * from './image-size';
 export * from './idx';
 export * from './mnist';
 export * from './backend';
@@ -12,6 +13,7 @@ export * from './prepare';
 export * from './model';
 export * from './cnn';
 export * from './model-input';
+export * from './training-defaults';
 export * from './train';
 export * from './evaluate';
 export * from './predict';

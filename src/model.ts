@@ -5,6 +5,7 @@
  * without training; a seed fixes the initial weights.
  */
 import * as tf from '@tensorflow/tfjs';
+import { IMAGE_SIZE } from './image-size';
 
 export interface ModelOptions {
   /** Seed for the weight initializers; the same seed gives the same start. */
@@ -20,7 +21,7 @@ export const DEFAULT_SEED = 42;
 
 export function createModel(options: ModelOptions = {}): tf.Sequential {
   const seed = options.seed ?? DEFAULT_SEED;
-  const inputs = options.inputs ?? 784;
+  const inputs = options.inputs ?? IMAGE_SIZE;
   const model = tf.sequential({ name: 'mnist_mlp' });
   model.add(tf.layers.dense({
     name: 'hidden',
@@ -92,7 +93,7 @@ export function createPerceptron(options: { seed?: number; inputs?: number } = {
     name: 'perceptron',
     layers: [tf.layers.dense({
       name: 'neuron',
-      inputShape: [options.inputs ?? 784],
+      inputShape: [options.inputs ?? IMAGE_SIZE],
       units: 1,
       activation: 'sigmoid',
       kernelInitializer: tf.initializers.glorotUniform({ seed: options.seed ?? DEFAULT_SEED }),

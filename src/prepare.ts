@@ -5,6 +5,8 @@
  * typed arrays; `toTensors` is the one place they become tensors.
  */
 import * as tf from '@tensorflow/tfjs';
+import { IMAGE_SIDE } from './image-size';
+import type { ImageSet } from './mnist';
 
 /** Images as flat rows of pixels, with their labels. */
 export interface Samples {
@@ -15,15 +17,6 @@ export interface Samples {
   count: number;
   /** Values per row: 784 for a flattened 28×28 image. */
   features: number;
-}
-
-/** Labelled images as they come from the data layer. */
-export interface LabelledImages {
-  images: Uint8Array;
-  labels: Uint8Array;
-  count: number;
-  rows: number;
-  cols: number;
 }
 
 /** Divides every pixel by 255, giving float32 values in [0, 1]. */
@@ -38,7 +31,7 @@ export function normalizePixels(pixels: Uint8Array): Float32Array {
  * `normalize` is false (the course's question 1 trains on raw pixels to
  * show why it matters). `limit` keeps only the first N images.
  */
-export function prepareSamples(set: LabelledImages, options: { normalize?: boolean; limit?: number } = {}): Samples {
+export function prepareSamples(set: ImageSet, options: { normalize?: boolean; limit?: number } = {}): Samples {
   const features = set.rows * set.cols;
   const count = Math.min(set.count, options.limit ?? set.count);
   if (!Number.isInteger(count) || count < 1) {
@@ -77,7 +70,7 @@ export function splitValidation(samples: Samples, fraction: number): { train: Sa
  * pixels to the right and `down` pixels down (negative values move it left
  * or up), the uncovered border left as background (0).
  */
-export function shiftSamples(samples: Samples, right: number, down: number, side = 28): Samples {
+export function shiftSamples(samples: Samples, right: number, down: number, side = IMAGE_SIDE): Samples {
   if (samples.features !== side * side) {
     throw new Error(`Expected square images of ${side}×${side} = ${side * side} values per sample, got ${samples.features}; ` +
       'pass the side length of your images as the fourth argument.');

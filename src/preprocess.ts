@@ -11,11 +11,13 @@
  * One module serves Node, the notebook and the draw page: it is pure
  * TypeScript over typed arrays, with no import at all (no tfjs, no DOM, no
  * Node), because the draw server hands its compiled CommonJS to the browser
- * in a small module shim. Keep it import-free.
+ * in a small module shim. It imports only ./image-size and ./stats, both
+ * import-free, which the shim carries along.
  */
+import { IMAGE_SIDE } from './image-size';
+import { median } from './stats';
 
-/** Side of an MNIST image in pixels. */
-export const MNIST_SIDE = 28;
+export { IMAGE_SIDE };
 /** MNIST digits were scaled so that their bounding box's longer side is 20 pixels. */
 export const MNIST_BOX = 20;
 /** Where MNIST puts a digit's centre of mass, in pixel indices (column, row). Measured on the test set: (14.0, 14.0). */
@@ -188,12 +190,6 @@ export function toGrayscale(image: RasterImage, maxValue?: number): Float32Array
   return gray;
 }
 
-function median(values: number[]): number {
-  const sorted = values.slice().sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-}
-
 /**
  * Median brightness of the image's outermost rows and columns: the
  * background, as long as the digit covers less than half of the border (a
@@ -315,7 +311,7 @@ export function preprocessDigit(image: RasterImage, options: PreprocessOptions =
     if (v > strongest) strongest = v;
   }
   const result: PreprocessedDigit = {
-    pixels: new Float32Array(MNIST_SIDE * MNIST_SIDE), empty: true, polarity, box: null, background, centerOfMass: null, scaledSize: null,
+    pixels: new Float32Array(IMAGE_SIDE * IMAGE_SIDE), empty: true, polarity, box: null, background, centerOfMass: null, scaledSize: null,
   };
   if (strongest < minContrast) return result;
 
@@ -354,8 +350,8 @@ export function preprocessDigit(image: RasterImage, options: PreprocessOptions =
   // the frame, which only matters for very lopsided shapes.
   const com = centerOfMass(scaled, scaledWidth, scaledHeight);
   if (com === null) return result;
-  const left = Math.min(MNIST_SIDE - scaledWidth, Math.max(0, Math.round(MNIST_CENTER - com.x)));
-  const top = Math.min(MNIST_SIDE - scaledHeight, Math.max(0, Math.round(MNIST_CENTER - com.y)));
+  const left = Math.min(IMAGE_SIDE - scaledWidth, Math.max(0, Math.round(MNIST_CENTER - com.x)));
+  const top = Math.min(IMAGE_SIDE - scaledHeight, Math.max(0, Math.round(MNIST_CENTER - com.y)));
 
   // The strongest ink becomes 1, as MNIST's strokes are saturated; a
   // thin stroke that area averaging turned grey comes back to full strength.
@@ -364,7 +360,7 @@ export function preprocessDigit(image: RasterImage, options: PreprocessOptions =
   const pixels = result.pixels;
   for (let y = 0; y < scaledHeight; y++) {
     for (let x = 0; x < scaledWidth; x++) {
-      pixels[(top + y) * MNIST_SIDE + left + x] = Math.min(1, scaled[y * scaledWidth + x] / peak);
+      pixels[(top + y) * IMAGE_SIDE + left + x] = Math.min(1, scaled[y * scaledWidth + x] / peak);
     }
   }
   result.empty = false;

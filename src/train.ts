@@ -15,6 +15,7 @@ import { trainStepFor } from './train-step';
 import { evaluate } from './evaluate';
 import { inputTensor, valuesPerInput } from './model-input';
 import { DEFAULT_SEED } from './model';
+import { TRAINING_DEFAULTS } from './training-defaults';
 
 export interface EpochLogs {
   loss: number;
@@ -202,8 +203,8 @@ export async function fit(
 }
 
 async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitOptions): Promise<History> {
-  const epochs = options.epochs ?? 5;
-  const batchSize = options.batchSize ?? 32;
+  const epochs = options.epochs ?? TRAINING_DEFAULTS.epochs;
+  const batchSize = options.batchSize ?? TRAINING_DEFAULTS.batchSize;
   validateFitInput(model, samples, epochs, batchSize);
   const optimizer = model.optimizer;
   if (optimizer === undefined || optimizer === null) {

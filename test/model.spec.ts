@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend';
-import { createModel, modelSummary, parameterBreakdown } from '../src/model';
+import { createModel, createPerceptron, modelSummary, neuronAsPerceptron, parameterBreakdown, weightShapes } from '../src/model';
+import { prepareSamples } from '../src/prepare';
+import { realMnist } from './real-data';
 
 describe('the course model (784 → Dense 128 relu → Dense 10 softmax)', () => {
   before(async () => {
@@ -41,6 +43,27 @@ describe('the course model (784 → Dense 128 relu → Dense 10 softmax)', () =>
     const model = createModel();
     const sums = tf.tidy(() => tf.sum(model.predict(tf.ones([3, 784])) as tf.Tensor, 1).arraySync() as number[]);
     sums.forEach((s) => expect(s).to.be.closeTo(1, 1e-5));
+    model.dispose();
+  });
+});
+
+describe('a perceptron next to a Dense layer (question 5)', () => {
+  it('has one weight per input and one bias, where the Dense layer has 128 of each', () => {
+    const perceptron = createPerceptron();
+    const model = createModel();
+    expect(weightShapes(perceptron)).to.deep.equal([{ layer: 'neuron', kernel: [784, 1], bias: [1] }]);
+    expect(weightShapes(model)[0]).to.deep.equal({ layer: 'hidden', kernel: [784, 128], bias: [128] });
+    perceptron.dispose();
+    model.dispose();
+  });
+
+  it('computes one Dense neuron by hand as relu(w·x + b), equal to the layer', async function () {
+    const model = createModel({ seed: 11 });
+    const input = prepareSamples((await realMnist(this)).test, { limit: 1 }).x;
+    const n = neuronAsPerceptron(model, 0, 5, input);
+    expect(n.byHand).to.be.closeTo(n.fromLayer, 1e-5);
+    expect(() => neuronAsPerceptron(model, 0, 128, input)).to.throw(/784 inputs and has 128 neurons; got 784 inputs and neuron 128/);
+    expect(() => neuronAsPerceptron(model, 1, 0, new Float32Array(128))).to.throw(/handles relu and linear layers; layer output uses softmax/);
     model.dispose();
   });
 });

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { createModel } from '../src/model';
 import { loadModel, saveModel } from '../src/persist';
-import { predictProbabilities } from '../src/evaluate';
+import { predictProbabilities } from '../src/predict';
 import { prepareSamples } from '../src/prepare';
 import { fit } from '../src/train';
 import { realMnist } from './real-data';

@@ -2,7 +2,8 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../src/model';
 import { predictDigit, toModelInput } from '../src/predict';
-import { argmaxRows, evaluate, predictLabels, predictProbabilities } from '../src/evaluate';
+import { evaluate } from '../src/evaluate';
+import { argmaxRows, grayToRgb, predictLabels, predictProbabilities, rgbToGray } from '../src/predict';
 import { prepareSamples } from '../src/prepare';
 import { realMnist } from './real-data';
 import { errorOf } from './errors';
@@ -116,5 +117,16 @@ describe('predicting and evaluating the whole test set in large batches', () => 
 
   it('argmax picks the largest value of each row', () => {
     expect(Array.from(argmaxRows(Float32Array.from([0.1, 0.7, 0.2, 0.5, 0.3, 0.2]), 3))).to.deep.equal([1, 0]);
+  });
+});
+
+describe('colour images (question 9)', () => {
+  it('grayToRgb copies each pixel into 3 channels and rgbToGray averages them back', () => {
+    const gray = Uint8Array.from({ length: 784 }, (_, i) => i % 256);
+    const rgb = grayToRgb(gray);
+    expect([rgb.length, rgb[0].length, rgb[0][0].length]).to.deep.equal([28, 28, 3]);
+    expect(rgb[1][2]).to.deep.equal([30, 30, 30]);
+    expect(rgbToGray([[[30, 60, 90]]])).to.deep.equal([[60]]);
+    expect(rgbToGray(rgb).flat()).to.deep.equal(Array.from(gray));
   });
 });

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { normalizePixels, prepareSamples, shiftSamples, splitValidation, toTensors, LabelledImages, Samples } from '../src/prepare';
+import { normalizePixels, pixelStats, prepareSamples, shiftSamples, splitValidation, toTensors, Samples } from '../src/prepare';
+import type { ImageSet } from '../src/mnist';
 import { errorOf } from './errors';
 import { realMnist } from './real-data';
 
-function tinySet(count: number): LabelledImages {
+function tinySet(count: number): ImageSet {
   const images = new Uint8Array(count * 4).map((_, i) => (i * 37) % 256);
   return { images, labels: new Uint8Array(count).map((_, i) => i % 10), count, rows: 2, cols: 2 };
 }
@@ -96,5 +97,11 @@ describe('moving the digits within the frame (shiftSamples)', () => {
   it('refuses images that are not side × side, saying which side it assumed', () => {
     expect(errorOf(() => shiftSamples(one, 1, 0))).to.match(/28×28 = 784 values per sample, got 9.*side length/);
     expect(errorOf(() => shiftSamples(one, 0.5, 0, 3))).to.match(/whole numbers of pixels/);
+  });
+});
+
+describe('pixel statistics (step 2)', () => {
+  it('gives min, max and mean', () => {
+    expect(pixelStats(Uint8Array.from([0, 255, 51]))).to.deep.equal({ min: 0, max: 255, mean: 102 });
   });
 });

@@ -3,11 +3,11 @@
 // real MNIST digits, which must come through practically unchanged.
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { centerOfMass, detectPolarity, preprocessDigit, resize, toGrayscale, MNIST_SIDE } from '../src/preprocess';
+import { centerOfMass, detectPolarity, preprocessDigit, resize, toGrayscale, IMAGE_SIDE } from '../src/preprocess';
 import { createModel } from '../src/model';
 import { fit } from '../src/train';
 import { prepareSamples, Samples } from '../src/prepare';
-import { predictLabels } from '../src/evaluate';
+import { predictLabels } from '../src/predict';
 import { realMnist } from './real-data';
 import { errorOf } from './errors';
 
@@ -34,13 +34,13 @@ function ring(image: { data: Uint8ClampedArray; width: number }, x0: number, y0:
 
 /** Rows and columns of the 28×28 output that hold any ink. */
 function inkExtent(pixels: Float32Array): { rows: number; cols: number; top: number; left: number } {
-  let top = MNIST_SIDE;
+  let top = IMAGE_SIDE;
   let bottom = -1;
-  let left = MNIST_SIDE;
+  let left = IMAGE_SIDE;
   let right = -1;
-  for (let y = 0; y < MNIST_SIDE; y++) {
-    for (let x = 0; x < MNIST_SIDE; x++) {
-      if (pixels[y * MNIST_SIDE + x] > 0) {
+  for (let y = 0; y < IMAGE_SIDE; y++) {
+    for (let x = 0; x < IMAGE_SIDE; x++) {
+      if (pixels[y * IMAGE_SIDE + x] > 0) {
         top = Math.min(top, y);
         bottom = Math.max(bottom, y);
         left = Math.min(left, x);
@@ -66,7 +66,7 @@ describe('preprocessing a drawn digit like MNIST', () => {
       expect(extent.rows).to.equal(20);
       expect(extent.cols).to.equal(15);
       expect(extent.cols / extent.rows).to.be.closeTo(12 / 16, 1 / 20);
-      const com = centerOfMass(digit.pixels, MNIST_SIDE, MNIST_SIDE);
+      const com = centerOfMass(digit.pixels, IMAGE_SIDE, IMAGE_SIDE);
       expect(com).to.not.equal(null);
       expect(com?.x).to.be.closeTo(14, 0.5);
       expect(com?.y).to.be.closeTo(14, 0.5);
@@ -81,7 +81,7 @@ describe('preprocessing a drawn digit like MNIST', () => {
       for (let y = 10; y < 13; y++) for (let x = 20; x < 40; x++) paint(image, x, y, 0);
       for (let y = 13; y < 40; y++) for (let t = 0; t < 3; t++) paint(image, 37 - Math.round((y - 13) * 0.5) + t, y, 0);
       const digit = preprocessDigit(image);
-      const com = centerOfMass(digit.pixels, MNIST_SIDE, MNIST_SIDE);
+      const com = centerOfMass(digit.pixels, IMAGE_SIDE, IMAGE_SIDE);
       expect(com?.x).to.be.closeTo(14, 0.5);
       expect(com?.y).to.be.closeTo(14, 0.5);
       const extent = inkExtent(digit.pixels);
@@ -100,11 +100,11 @@ describe('preprocessing a drawn digit like MNIST', () => {
       // Every row of the outline has ink at both sides. The corners, where two
       // strokes meet, are the strongest and become 1; the sides about half.
       for (let y = extent.top; y < extent.top + 20; y++) {
-        expect(digit.pixels[y * MNIST_SIDE + extent.left], `row ${y}`).to.be.greaterThan(0.4);
-        expect(digit.pixels[y * MNIST_SIDE + extent.left + 19], `row ${y}`).to.be.greaterThan(0.4);
+        expect(digit.pixels[y * IMAGE_SIDE + extent.left], `row ${y}`).to.be.greaterThan(0.4);
+        expect(digit.pixels[y * IMAGE_SIDE + extent.left + 19], `row ${y}`).to.be.greaterThan(0.4);
       }
-      expect(digit.pixels[extent.top * MNIST_SIDE + extent.left]).to.equal(1);
-      expect(digit.pixels[(extent.top + 10) * MNIST_SIDE + extent.left + 10], 'inside stays empty').to.equal(0);
+      expect(digit.pixels[extent.top * IMAGE_SIDE + extent.left]).to.equal(1);
+      expect(digit.pixels[(extent.top + 10) * IMAGE_SIDE + extent.left + 10], 'inside stays empty').to.equal(0);
     });
 
     it('enlarges a tiny digit smoothly (bilinear) instead of in blocks', () => {

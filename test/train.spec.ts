@@ -4,7 +4,8 @@ import { createModel } from '../src/model';
 import { prepareSamples, Samples, splitValidation } from '../src/prepare';
 import { fit, History, BatchProgress } from '../src/train';
 import { denseStepFor } from '../src/train-step';
-import { evaluate, predictLabels } from '../src/evaluate';
+import { evaluate } from '../src/evaluate';
+import { predictLabels } from '../src/predict';
 import { realMnist } from './real-data';
 import { rejection } from './errors';
 

@@ -5,7 +5,7 @@
 // Plain JavaScript: the browser runs it as served, no build step; `npm run
 // typecheck` checks it (`// @ts-check`, JSDoc types, web/tsconfig.json).
 // @ts-check
-import { preprocessDigit, MNIST_SIDE } from './preprocess.js';
+import { preprocessDigit, IMAGE_SIDE } from './preprocess.js';
 
 /** The global from /vendor/tf.min.js. */
 const tf = window.tf;
@@ -172,14 +172,14 @@ function scheduleUpdate() {
 /** The 28×28 input drawn 5× larger, one square per pixel, white ink on black as the model sees it. */
 /** @param {Float32Array} pixels */
 function showSeen(pixels) {
-  const cell = seen.width / MNIST_SIDE;
+  const cell = seen.width / IMAGE_SIDE;
   seenCtx.fillStyle = '#000';
   seenCtx.fillRect(0, 0, seen.width, seen.height);
   for (let i = 0; i < pixels.length; i++) {
     if (pixels[i] === 0) continue;
     const level = Math.round(pixels[i] * 255);
     seenCtx.fillStyle = `rgb(${level},${level},${level})`;
-    seenCtx.fillRect((i % MNIST_SIDE) * cell, Math.floor(i / MNIST_SIDE) * cell, cell, cell);
+    seenCtx.fillRect((i % IMAGE_SIDE) * cell, Math.floor(i / IMAGE_SIDE) * cell, cell, cell);
   }
 }
 
@@ -231,7 +231,7 @@ async function loadModel() {
   const shape = [1, ...loaded.inputs[0].shape.slice(1).map((size) => size ?? -1)];
   const inputs = shape.reduce((product, size) => product * size, 1);
   const outputs = loaded.outputs[0].shape.slice(1).reduce((product, size) => (product ?? 1) * (size ?? 1), 1);
-  if (inputs !== MNIST_SIDE * MNIST_SIDE || outputs !== 10) {
+  if (inputs !== IMAGE_SIDE * IMAGE_SIDE || outputs !== 10) {
     setStatus('error', `The model at ${status.modelPath} takes input of shape (${shape.join(', ')}) and gives ${outputs} outputs; ` +
       'this page needs one 28×28 image (784 values) in and 10 probabilities out, like the course model that `npm start` trains.');
     return;

@@ -122,24 +122,45 @@ const SECURITY_HEADERS: Record<string, string> = {
 };
 
 /** The compiled preprocessing as an ES module: the CommonJS Node loaded, inside a tiny shim (not a copy). */
-export function preprocessModuleSource(): string {
-  // The very file Node loaded: lib/preprocess.js when run from lib/, or
-  // src/preprocess.ts under ts-node (tests), transpiled the same way tsc
-  // would, so the page never runs a stale build.
-  const file = require.resolve('../preprocess');
+/** A module as Node runs it: the compiled file from lib/, or the .ts transpiled the way tsc would under ts-node. */
+function commonJsSource(file: string): string {
   let code = fs.readFileSync(file, 'utf8');
   if (file.endsWith('.ts')) {
     const ts: typeof import('typescript') = require('typescript');
     code = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
   }
-  code = code.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+  return code.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
+}
+
+export function preprocessModuleSource(): string {
+  // The very file Node loaded: lib/preprocess.js when run from lib/, or
+  // src/preprocess.ts under ts-node (tests), transpiled the same way tsc
+  // would, so the page never runs a stale build.
+  const file = require.resolve('../preprocess');
+  const code = commonJsSource(file);
+  // Its imports (./image-size) travel along; they must import nothing themselves.
+  const deps = [...new Set([...code.matchAll(/require\("(\.[^"]+)"\)/g)].map((m) => m[1]))].map((specifier) => {
+    const depFile = require.resolve(path.resolve(path.dirname(file), specifier));
+    const depCode = commonJsSource(depFile);
+    if (/\brequire\(/.test(depCode)) throw new Error(`${displayPath(depFile)} is served to the draw page with preprocess and must not import anything.`);
+    return `  ${JSON.stringify(specifier)}: function (exports, module) {\n${depCode}\n  },`;
+  });
   const names = Object.keys(preprocess).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
   return [
-    `// ${displayPath(file)}, compiled to CommonJS, wrapped as an ES module by \`npm run draw\`.`,
+    `// ${displayPath(file)} and its import-free imports, compiled to CommonJS, wrapped as an ES module by \`npm run draw\`.`,
+    'const dependencies = {',
+    ...deps,
+    '};',
+    'const loaded = {};',
+    'function require(name) {',
+    "  if (!(name in dependencies)) throw new Error('preprocess may import only its import-free helpers, but asks for ' + name);",
+    '  if (!(name in loaded)) { const m = { exports: {} }; loaded[name] = m; dependencies[name](m.exports, m); }',
+    '  return loaded[name].exports;',
+    '}',
     'const module = { exports: {} };',
     '(function (exports, module, require) {',
     code,
-    "})(module.exports, module, (name) => { throw new Error('preprocess must not import anything, but asks for ' + name); });",
+    '})(module.exports, module, require);',
     `export const { ${names.join(', ')} } = module.exports;`,
     'export default module.exports;',
     '',

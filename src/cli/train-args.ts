@@ -5,6 +5,7 @@
 import { UsageError, parseCommandLine } from './args';
 import { BACKENDS, isBackendName, BackendName } from '../backend';
 import { DEFAULT_SEED } from '../model';
+import { TRAINING_DEFAULTS } from '../training-defaults';
 
 export interface TrainArgs {
   epochs: number;
@@ -33,8 +34,8 @@ Trains the course's model (784 → Dense 128 relu → Dense 10 softmax) on MNIST
 prints the test accuracy, the confusion matrix and the prediction for test
 image 0, and writes the model, metrics.json and figures to --out.
 
-  --epochs N         training epochs, ${TRAIN_LIMITS.epochs.min} to ${TRAIN_LIMITS.epochs.max} (default 5)
-  --batch-size N     samples per training step, ${TRAIN_LIMITS.batchSize.min} to ${TRAIN_LIMITS.batchSize.max} (default 32)
+  --epochs N         training epochs, ${TRAIN_LIMITS.epochs.min} to ${TRAIN_LIMITS.epochs.max} (default ${TRAINING_DEFAULTS.epochs})
+  --batch-size N     samples per training step, ${TRAIN_LIMITS.batchSize.min} to ${TRAIN_LIMITS.batchSize.max} (default ${TRAINING_DEFAULTS.batchSize})
   --backend NAME     ${BACKENDS.join(' | ')} (default: the fastest that loads; or MNIST_BACKEND)
   --seed N           seed for initial weights and shuffling, ${TRAIN_LIMITS.seed.min} to ${TRAIN_LIMITS.seed.max} (default ${DEFAULT_SEED})
   --data-dir DIR     read the four MNIST files from DIR (default: MNIST_DATA_DIR, then data/mnist/)
@@ -64,8 +65,8 @@ export function parseTrainArgs(argv: string[]): TrainArgs {
   });
   const backend = values.backend;
   return {
-    epochs: values.epochs ?? 5,
-    batchSize: values['batch-size'] ?? 32,
+    epochs: values.epochs ?? TRAINING_DEFAULTS.epochs,
+    batchSize: values['batch-size'] ?? TRAINING_DEFAULTS.batchSize,
     backend: backend !== undefined && isBackendName(backend) ? backend : undefined,
     seed: values.seed ?? DEFAULT_SEED,
     dataDir: values['data-dir'],

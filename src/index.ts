@@ -15,6 +15,7 @@ export * from './cnn';
 export * from './model-input';
 export * from './training-defaults';
 export * from './train';
+export * from './callbacks';
 export * from './evaluate';
 export * from './predict';
 export * from './metrics';

@@ -35,9 +35,9 @@ export interface History {
   };
   /** Wall-clock seconds each epoch took, validation included. */
   secondsPerEpoch: number[];
-  /** With early stopping: the 0-based epoch with the lowest val_loss, whose weights the model kept. */
+  /** With earlyStopping(): the 0-based epoch with the best watched metric, whose weights the model kept. */
   bestEpoch?: number;
-  /** With a learning-rate schedule: the rate each epoch trained with. */
+  /** With learningRateScheduler(): the rate each epoch trained with. */
   learningRate?: number[];
   /** What the run was asked for, as Keras' History.params: epochs, batch size, and how many samples trained and validated. */
   params?: { epochs: number; batchSize: number; samples: number; validationSamples: number };
@@ -57,8 +57,23 @@ export interface BatchProgress {
   elapsed: number;
 }
 
+/** What a callback learns as training begins: the run's size, and the model and History it may act on (as Keras' `set_model`). */
+export interface TrainBegin {
+  epochs: number;
+  batches: number;
+  samples: number;
+  model: tf.LayersModel;
+  history: History;
+}
+
+/**
+ * Keras' callbacks, as `fit` calls them. A callback stops training as in
+ * Keras and tfjs, with `model.stopTraining = true`; see callbacks.ts for
+ * earlyStopping and learningRateScheduler.
+ */
 export interface TrainingCallbacks {
-  onTrainBegin?: (info: { epochs: number; batches: number; samples: number }) => void | Promise<void>;
+  onTrainBegin?: (info: TrainBegin) => void | Promise<void>;
+  onEpochBegin?: (epoch: number, history: History) => void | Promise<void>;
   /** Called every `progressInterval` ms and at the end of each epoch. */
   onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: EpochLogs, history: History) => void | Promise<void>;
@@ -80,41 +95,6 @@ export interface FitOptions {
   callbacks?: TrainingCallbacks | TrainingCallbacks[];
   /** Milliseconds between progress reports; each report reads back two numbers. */
   progressInterval?: number;
-  /**
-   * Keras' EarlyStopping on val_loss: stop once it has not improved for
-   * `patience` epochs, and put back the weights of the best epoch.
-   */
-  earlyStopping?: { patience: number };
-  /**
-   * Keras' LearningRateScheduler: before each epoch (0-based) the
-   * optimizer's learning rate becomes `schedule(epoch, currentRate)`, e.g.
-   * a tenth of it for the last epoch, to settle into a minimum.
-   */
-  learningRateSchedule?: (epoch: number, rate: number) => number;
-}
-
-/** The optimizer's learning rate, read and written the way tfjs' optimizers hold it. */
-interface RateHolder {
-  learningRate?: unknown;
-  setLearningRate?: (rate: number) => void;
-}
-
-function learningRateOf(optimizer: tf.Optimizer): number {
-  const rate = (optimizer as unknown as RateHolder).learningRate;
-  if (typeof rate !== 'number') {
-    throw new Error(`A learning-rate schedule needs an optimizer with a learning rate; ${optimizer.getClassName()} has none.`);
-  }
-  return rate;
-}
-
-function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
-  if (!(rate > 0 && Number.isFinite(rate))) {
-    throw new Error(`The learning-rate schedule returned ${rate}; expected a positive number such as 0.001.`);
-  }
-  const holder = optimizer as unknown as RateHolder;
-  // SGD and Momentum cache the rate as a tensor and offer a setter; Adam and the others read the field each step.
-  if (typeof holder.setLearningRate === 'function') holder.setLearningRate(rate);
-  else holder.learningRate = rate;
 }
 
 function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
@@ -206,11 +186,48 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
   const epochs = options.epochs ?? TRAINING_DEFAULTS.epochs;
   const batchSize = options.batchSize ?? TRAINING_DEFAULTS.batchSize;
   validateFitInput(model, samples, epochs, batchSize);
-  const optimizer = model.optimizer;
-  if (optimizer === undefined || optimizer === null) {
+  const callbacks = options.callbacks === undefined ? [] : ([] as TrainingCallbacks[]).concat(options.callbacks);
+  const trainEpoch = epochTrainer(model, samples, batchSize, options, callbacks);
+  const validation = options.validationData;
+  const history: History = {
+    epoch: [], history: { loss: [], accuracy: [], ...(validation ? { val_loss: [], val_accuracy: [] } : {}) }, secondsPerEpoch: [],
+    params: { epochs, batchSize, samples: samples.count, validationSamples: validation?.count ?? 0 },
+  };
+  model.stopTraining = false;
+  const batches = Math.ceil(samples.count / batchSize);
+  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count, model, history });
+  for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, history);
+    const started = Date.now();
+    const logs: EpochLogs = await trainEpoch(epoch, epochs);
+    if (validation !== undefined) {
+      const val = evaluate(model, validation);
+      logs.val_loss = val.loss;
+      logs.val_accuracy = val.accuracy;
+      history.history.val_loss?.push(val.loss);
+      history.history.val_accuracy?.push(val.accuracy);
+    }
+    history.epoch.push(epoch);
+    history.history.loss.push(logs.loss);
+    history.history.accuracy.push(logs.accuracy);
+    history.secondsPerEpoch.push((Date.now() - started) / 1000);
+    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
+  }
+  for (const cb of callbacks) await cb.onTrainEnd?.(history);
+  return history;
+}
+
+/**
+ * One epoch of shuffled mini-batches, one optimizer step each: returns the
+ * epoch's mean loss and accuracy, and reports progress to the callbacks
+ * every `progressInterval` ms and at the end.
+ */
+function epochTrainer(
+  model: tf.LayersModel, samples: Samples, batchSize: number, options: FitOptions, callbacks: TrainingCallbacks[],
+): (epoch: number, epochs: number) => Promise<EpochLogs> {
+  if (model.optimizer === undefined || model.optimizer === null) {
     throw new Error('The model has no optimizer: compile it first (createModel() does).');
   }
-  const callbacks = options.callbacks === undefined ? [] : ([] as TrainingCallbacks[]).concat(options.callbacks);
   const progressInterval = options.progressInterval ?? 250;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
   const step = trainStepFor(model);
@@ -218,25 +235,7 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
   const batches = Math.ceil(samples.count / batchSize);
   const xBuffer = new Float32Array(batchSize * features);
   const yBuffer = new Int32Array(batchSize);
-  const history: History = {
-    epoch: [], history: { loss: [], accuracy: [] }, secondsPerEpoch: [],
-    params: { epochs, batchSize, samples: samples.count, validationSamples: options.validationData?.count ?? 0 },
-  };
-  if (options.validationData !== undefined) {
-    history.history.val_loss = [];
-    history.history.val_accuracy = [];
-  }
-
-  if (options.earlyStopping !== undefined && options.validationData === undefined) {
-    throw new Error('Early stopping watches val_loss: pass validationData (e.g. from splitValidation()) too.');
-  }
-  let best: { loss: number; epoch: number; weights: tf.Tensor[] } | undefined;
-  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count });
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    if (options.learningRateSchedule !== undefined) {
-      setLearningRate(optimizer, options.learningRateSchedule(epoch, learningRateOf(optimizer)));
-      (history.learningRate ??= []).push(learningRateOf(optimizer));
-    }
+  return async (epoch, epochs) => {
     const started = Date.now();
     let lastReport = started;
     const order = shuffledIndices(samples.count, random);
@@ -281,32 +280,6 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
     const logs: EpochLogs = { loss: (await lossSum.data())[0] / seen, accuracy: (await correctSum.data())[0] / seen };
     lossSum.dispose();
     correctSum.dispose();
-    if (options.validationData !== undefined) {
-      const val = evaluate(model, options.validationData);
-      logs.val_loss = val.loss;
-      logs.val_accuracy = val.accuracy;
-      history.history.val_loss?.push(val.loss);
-      history.history.val_accuracy?.push(val.accuracy);
-    }
-    history.epoch.push(epoch);
-    history.history.loss.push(logs.loss);
-    history.history.accuracy.push(logs.accuracy);
-    history.secondsPerEpoch.push((Date.now() - started) / 1000);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
-    if (options.earlyStopping !== undefined && logs.val_loss !== undefined) {
-      if (best === undefined || logs.val_loss < best.loss) {
-        best?.weights.forEach((w) => w.dispose());
-        best = { loss: logs.val_loss, epoch, weights: model.getWeights().map((w) => tf.clone(w)) };
-      } else if (epoch - best.epoch >= options.earlyStopping.patience) {
-        break;
-      }
-    }
-  }
-  if (best !== undefined) {
-    model.setWeights(best.weights);
-    best.weights.forEach((w) => w.dispose());
-    history.bestEpoch = best.epoch;
-  }
-  for (const cb of callbacks) await cb.onTrainEnd?.(history);
-  return history;
+    return logs;
+  };
 }

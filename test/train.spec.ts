@@ -179,41 +179,6 @@ describe('choosing the training step', () => {
   });
 });
 
-describe('a learning-rate schedule (Keras\' LearningRateScheduler)', () => {
-  it('sets the rate before each epoch, and Adam\'s step shrinks with it', async function () {
-    const batch = prepareSamples((await realMnist(this)).train, { limit: 32 });
-    const plain = createModel({ seed: 3 });
-    const scheduled = createModel({ seed: 3 });
-    const start = plain.getWeights()[0].dataSync().slice();
-    const history = await fit(scheduled, batch, { epochs: 2, learningRateSchedule: (epoch, rate) => (epoch === 1 ? rate / 10 : rate) });
-    const afterFirst: Float32Array[] = [];
-    await fit(plain, batch, { epochs: 2, callbacks: { onEpochEnd: () => { afterFirst.push(plain.getWeights()[0].dataSync().slice() as Float32Array); } } });
-    expect(history.learningRate).to.deep.equal([0.001, 0.0001]);
-    expect((scheduled.optimizer as unknown as { learningRate: number }).learningRate).to.equal(0.0001);
-    // One batch per epoch: both models take the same first step, then the same gradient at a tenth of the rate.
-    const [first, end] = [afterFirst[0], scheduled.getWeights()[0].dataSync()];
-    let stepPlain = 0;
-    let stepScheduled = 0;
-    for (let i = 0; i < first.length; i++) {
-      stepPlain += Math.abs(afterFirst[1][i] - first[i]);
-      stepScheduled += Math.abs(end[i] - first[i]);
-    }
-    expect(stepPlain).to.be.above(0);
-    expect(stepScheduled / stepPlain).to.be.closeTo(0.1, 0.002);
-    expect(start).not.to.deep.equal(first);
-    plain.dispose();
-    scheduled.dispose();
-  });
-
-  it('refuses a schedule that returns no usable rate', async function () {
-    const batch = prepareSamples((await realMnist(this)).train, { limit: 32 });
-    const model = createModel();
-    const err = await rejection(fit(model, batch, { epochs: 1, learningRateSchedule: () => 0 }));
-    expect(err.message).to.match(/returned 0; expected a positive number such as 0.001/);
-    model.dispose();
-  });
-});
-
 describe('fit in the form of tfjs\' model.fit: fit(model, x, y, { validationSplit })', () => {
   /** 40 generated samples, 784 values each, labels 0–9 in turn. */
   const samples = (): Samples => {

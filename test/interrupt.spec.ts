@@ -15,7 +15,7 @@ import { rejection } from './errors';
 /** Small generated samples: each label lights its own band of pixels. */
 function bandSamples(count: number): Samples {
   const x = new Float32Array(count * 784);
-  const y = new Int32Array(count);
+  const y = new Uint8Array(count);
   for (let i = 0; i < count; i++) {
     y[i] = i % 10;
     for (let p = 0; p < 78; p++) x[i * 784 + y[i] * 78 + p] = 1;
@@ -81,7 +81,7 @@ describe('interrupting training (Kernel → Interrupt)', function () {
     expect(interrupted()).to.equal(true);
   });
 
-  it('leaves Ctrl-C alone where nothing else handles SIGINT (the command line)', () => {
+  it("leaves Ctrl-C alone where nothing else handles SIGINT (the command line)", function () {
     if (process.listenerCount('SIGINT') > 0) this.skip();
     watchInterrupts();
     expect(process.listenerCount('SIGINT')).to.equal(0);

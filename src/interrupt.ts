@@ -8,10 +8,14 @@
  * keeping the CPU busy. Long loops ask `watchInterrupts()` between steps and
  * stop themselves.
  *
- * A SIGINT listener is added only where the process already has one (the
- * kernel's): adding the first one would take away Node's default, exit on
- * Ctrl-C, from the command line. Signals are noticed when the event loop
- * turns; the notebook's progress display lets it turn once a second.
+ * A SIGINT listener is added only inside a tslab kernel (it sets
+ * `globalThis.__tslab__`) or where the process already handles SIGINT: on the
+ * command line the first listener would take away Node's default, exit on
+ * Ctrl-C. (The listener count alone cannot tell inside the kernel: while a
+ * cell's synchronous part runs, Node's vm `breakOnSigint`, which tslab uses,
+ * takes all SIGINT listeners off and puts them back afterwards.) Signals are
+ * noticed when the event loop turns; the notebook's progress display lets it
+ * turn once a second.
  */
 
 let interrupts = 0;
@@ -27,9 +31,13 @@ export function signalInterrupt(): void {
  * since this call.
  */
 export function watchInterrupts(): () => boolean {
-  if (!listening && process.listenerCount('SIGINT') > 0) {
-    process.on('SIGINT', signalInterrupt);
+  const inKernel = (globalThis as { __tslab__?: unknown }).__tslab__ !== undefined;
+  if (!listening && (inKernel || process.listenerCount('SIGINT') > 0)) {
     listening = true;
+    // Not now: a cell's synchronous part runs under vm's breakOnSigint, whose watchdog puts back
+    // SIGINT's default action (exit) when it ends, so a listener added meanwhile would leave a
+    // kernel that an interrupt kills. After this turn of the event loop the watchdog is gone.
+    setImmediate(() => process.on('SIGINT', signalInterrupt));
   }
   const start = interrupts;
   return () => interrupts !== start;

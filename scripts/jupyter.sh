@@ -125,8 +125,7 @@ case "${1:-}" in
     fi
     lab_python="$(find_lab_python)" || lab_python="$(create_lab_venv)"
     if [[ "$lab_python" == "$venv/bin/python" ]]; then
-      register_kernel "$lab_python" "$venv" >/dev/null
-      echo "Registered the tslab kernels in $venv/share/jupyter/kernels"
+      register_kernel "$lab_python" "$venv"
     else
       python="$lab_python"
       register_kernel

@@ -81,7 +81,7 @@ describe('interrupting training (Kernel → Interrupt)', function () {
     expect(interrupted()).to.equal(true);
   });
 
-  it("leaves Ctrl-C alone where nothing else handles SIGINT (the command line)", function () {
+  it('leaves Ctrl-C alone where nothing else handles SIGINT (the command line)', function () {
     if (process.listenerCount('SIGINT') > 0 || (globalThis as { __tslab__?: unknown }).__tslab__ !== undefined) this.skip();
     watchInterrupts();
     expect(process.listenerCount('SIGINT')).to.equal(0);

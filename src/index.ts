@@ -13,6 +13,7 @@ export * from './model';
 export * from './cnn';
 export * from './model-input';
 export * from './train';
+export * from './interrupt';
 export * from './evaluate';
 export * from './predict';
 export * from './metrics';

@@ -15,6 +15,7 @@ import { trainStepFor } from './train-step';
 import { evaluate } from './evaluate';
 import { inputTensor, valuesPerInput } from './model-input';
 import { DEFAULT_SEED } from './model';
+import { TrainingInterrupted, watchInterrupts } from './interrupt';
 
 export interface EpochLogs {
   loss: number;
@@ -210,6 +211,7 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
     throw new Error('The model has no optimizer: compile it first (createModel() does).');
   }
   const callbacks = options.callbacks === undefined ? [] : ([] as TrainingCallbacks[]).concat(options.callbacks);
+  const interrupted = watchInterrupts();
   const progressInterval = options.progressInterval ?? 250;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
   const step = trainStepFor(model);
@@ -271,6 +273,13 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
       lossSum = newLoss;
       correctSum = newCorrect;
       seen += size;
+      if (interrupted()) {
+        // Kernel → Interrupt: stop here, free what this loop holds, keep the weights learned so far.
+        lossSum.dispose();
+        correctSum.dispose();
+        best?.weights.forEach((w) => w.dispose());
+        throw new TrainingInterrupted(epoch, batch + 1, batches);
+      }
       if (callbacks.length > 0 && Date.now() - lastReport >= progressInterval && batch + 1 < batches) {
         lastReport = Date.now();
         await report(batch + 1);

@@ -62,6 +62,10 @@ export function earlyStopping(options: EarlyStoppingOptions = {}): TrainingCallb
       forget();
       best = undefined;
     },
+    onTrainAbort: () => {
+      forget();
+      best = undefined;
+    },
   };
 }
 

@@ -18,8 +18,11 @@
  * it JSON-encodes, so an object arrives as an object (its .d.ts says
  * `string | Uint8Array`, hence the wider parameter type below).
  */
+import { randomBytes } from 'crypto';
+import { createRequire } from 'module';
 import type { TopLevelSpec } from 'vega-lite';
 import { VEGA_LITE_MIME } from './figures';
+import { specToSvgSync } from './render';
 
 /** The part of tslab's `Display` used here (tslab's own object satisfies it). */
 export interface NotebookDisplay {
@@ -105,6 +108,66 @@ function send(target: NotebookDisplay | null, caller: string, show: (d: Notebook
   }
 }
 
+/** A display message's content, as tslab's kernel sends it (display_data / update_display_data). */
+interface DisplayContent {
+  data: Record<string, unknown>;
+  metadata: Record<string, unknown>;
+  transient: { display_id?: string };
+}
+
+/** tslab's `dist/jupyter` module: the kernel sets `lastWriteDisplayData` for each cell it runs. */
+interface KernelChannel {
+  lastWriteDisplayData: ((content: DisplayContent, update: boolean) => void) | null;
+}
+
+const channels = new WeakMap<object, KernelChannel | null>();
+
+/**
+ * The `dist/jupyter` module loaded beside the given tslab module (the same
+ * module instance the kernel writes to), found through Node's module cache.
+ */
+function channelOf(tslab: TslabModule): KernelChannel | null {
+  if (channels.has(tslab)) return channels.get(tslab) ?? null;
+  let channel: KernelChannel | null = null;
+  const loaded = Object.values(require.cache).find((m) => m?.exports === tslab);
+  if (loaded !== undefined) {
+    try {
+      const mod: unknown = createRequire(loaded.filename)('./jupyter');
+      if (isRecord(mod) && 'lastWriteDisplayData' in mod) channel = mod as unknown as KernelChannel;
+    } catch {
+      channel = null;
+    }
+  }
+  channels.set(tslab, channel);
+  return channel;
+}
+
+/** Sends one display bundle (several MIME types of the same content), as tslab's own displays do. */
+function sendBundle(channel: KernelChannel, data: Record<string, unknown>, displayId?: string, update = false): void {
+  const write = channel.lastWriteDisplayData;
+  if (write === null) throw new Error('Not ready'); // what tslab says before the first cell runs
+  write({ data, metadata: {}, transient: displayId === undefined ? {} : { display_id: displayId } }, update);
+}
+
+/** A chart's bundle: the interactive Vega-Lite spec and the SVG that viewers without Vega-Lite show. */
+export function chartBundle(spec: TopLevelSpec): Record<string, unknown> {
+  let svg: string;
+  try {
+    svg = specToSvgSync(spec);
+  } catch (err) {
+    // JupyterLab reports a broken spec itself; the picture is only the fallback.
+    warnOnce(`showSpec: could not render the chart's SVG fallback: ${err instanceof Error ? err.message : String(err)}`);
+    return { [VEGA_LITE_MIME]: spec };
+  }
+  return { [VEGA_LITE_MIME]: spec, 'image/svg+xml': svg };
+}
+
+function bundleOf(content: Displayable): Record<string, unknown> {
+  if (typeof content === 'string') return { 'text/plain': content };
+  if (content instanceof Uint8Array) return { 'image/png': Buffer.from(content).toString('base64') };
+  return chartBundle(content);
+}
+
 function showContent(d: NotebookDisplay, content: Displayable): void {
   if (typeof content === 'string') d.text(content);
   else if (content instanceof Uint8Array) d.png(content);
@@ -115,9 +178,15 @@ function kernelDisplay(): NotebookDisplay | null {
   return kernelTslab()?.display ?? null;
 }
 
-/** Shows a Vega-Lite chart in the notebook; outside a kernel it does nothing (and warns once). */
+/**
+ * Shows a Vega-Lite chart in the notebook (with its SVG picture for other viewers);
+ * outside a kernel it does nothing (and warns once).
+ */
 export function showSpec(spec: TopLevelSpec): void {
-  send(kernelDisplay(), 'showSpec', (d) => d.raw(VEGA_LITE_MIME, spec));
+  const tslab = kernelTslab();
+  const channel = tslab === null ? null : channelOf(tslab);
+  if (channel !== null) send(kernelDisplay(), 'showSpec', () => sendBundle(channel, chartBundle(spec)));
+  else send(kernelDisplay(), 'showSpec', (d) => d.raw(VEGA_LITE_MIME, spec));
 }
 
 /** Shows a PNG (e.g. from digitGridPng) in the notebook; outside a kernel it does nothing (and warns once). */
@@ -137,7 +206,20 @@ export function showMarkdown(markdown: string): void {
  * Outside a kernel, updates are no-ops returning false.
  */
 export function liveDisplay(): LiveDisplay {
-  const target = kernelTslab()?.newDisplay() ?? null;
+  const tslab = kernelTslab();
+  const channel = tslab === null ? null : channelOf(tslab);
+  if (tslab !== null && channel !== null) {
+    // The same display_id scheme as tslab's newDisplay(): display_data first, then update_display_data.
+    const id = randomBytes(8).toString('hex');
+    let shown = false;
+    return {
+      update: (content: Displayable): boolean => send(tslab.display, 'liveDisplay', () => {
+        sendBundle(channel, bundleOf(content), id, shown);
+        shown = true;
+      }),
+    };
+  }
+  const target = tslab?.newDisplay() ?? null;
   return {
     update: (content: Displayable): boolean => send(target, 'liveDisplay', (d) => showContent(d, content)),
   };

@@ -16,6 +16,7 @@ export * from './model-input';
 export * from './training-defaults';
 export * from './train';
 export * from './callbacks';
+export * from './interrupt';
 export * from './evaluate';
 export * from './predict';
 export * from './metrics';

@@ -11,6 +11,52 @@ import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 
+/**
+ * Renders a Vega-Lite spec to an SVG document string, synchronously.
+ *
+ * The notebook needs the picture while the cell still runs (an output sent
+ * after the cell finished is dropped), so this cannot await vega's `toSVG()`.
+ * With inline data nothing is pending: `run()` evaluates the dataflow at once
+ * and vega's headless SVG string renderer draws the scenegraph in one call.
+ * A test compares the result with
+ * `toSVG()` for every chart the project draws.
+ */
+export function specToSvgSync(spec: TopLevelSpec): string {
+  const vgSpec = compile(spec).spec;
+  const view = new vega.View(vega.parse(vgSpec), { renderer: 'none', logLevel: vega.Warn });
+  try {
+    view.run();
+    // What vega's own headless rendering (toSVG) does after runAsync(), step by step. The view's
+    // size after autosize lives in _viewWidth/_viewHeight (vega has no public getter for it; the
+    // width() signal is the plot's), and vega's typings omit the scenegraph root and the
+    // one-argument renderModule lookup.
+    const sized = view as unknown as { _viewWidth: number; _viewHeight: number };
+    const root = (view.scenegraph() as unknown as { root: unknown }).root;
+    const padding = view.padding();
+    const pad = typeof padding === 'number' ? { top: padding, bottom: padding, left: padding, right: padding } : padding;
+    const [left, top, right, bottom] = [pad.left ?? 0, pad.top ?? 0, pad.right ?? 0, pad.bottom ?? 0];
+    const [originX, originY] = view.origin();
+    const lookup = vega.renderModule as unknown as (name: string) => { headless: new (loader: unknown) => SvgStringRenderer };
+    const Renderer = lookup('svg').headless;
+    const renderer = new Renderer(view.loader())
+      .initialize(null, Math.max(0, sized._viewWidth + left + right), Math.max(0, sized._viewHeight + top + bottom),
+        [left + originX, top + originY], 1)
+      .background(view.background());
+    renderer.render(root);
+    return renderer.svg();
+  } finally {
+    view.finalize();
+  }
+}
+
+/** The part of vega's headless SVG string renderer used above. */
+interface SvgStringRenderer {
+  initialize(el: null, width: number, height: number, origin: [number, number], scaleFactor: number): SvgStringRenderer;
+  background(color: unknown): SvgStringRenderer;
+  render(scene: unknown): SvgStringRenderer;
+  svg(): string;
+}
+
 /** Renders a Vega-Lite spec to an SVG document string. */
 export async function specToSvg(spec: TopLevelSpec): Promise<string> {
   const vgSpec = compile(spec).spec;

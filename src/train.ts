@@ -16,6 +16,7 @@ import { evaluate } from './evaluate';
 import { inputTensor, valuesPerInput } from './model-input';
 import { DEFAULT_SEED } from './model';
 import { TRAINING_DEFAULTS } from './training-defaults';
+import { TrainingInterrupted, watchInterrupts } from './interrupt';
 
 export interface EpochLogs {
   loss: number;
@@ -78,6 +79,8 @@ export interface TrainingCallbacks {
   onBatchProgress?: (progress: BatchProgress) => void | Promise<void>;
   onEpochEnd?: (epoch: number, logs: EpochLogs, history: History) => void | Promise<void>;
   onTrainEnd?: (history: History) => void | Promise<void>;
+  /** Training ended by an error or a Kernel → Interrupt instead: free what the callback holds. */
+  onTrainAbort?: (error: unknown) => void;
 }
 
 export interface FitOptions {
@@ -196,25 +199,36 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
   model.stopTraining = false;
   const batches = Math.ceil(samples.count / batchSize);
   for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count, model, history });
-  for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
-    for (const cb of callbacks) await cb.onEpochBegin?.(epoch, history);
-    const started = Date.now();
-    const logs: EpochLogs = await trainEpoch(epoch, epochs);
-    if (validation !== undefined) {
-      const val = evaluate(model, validation);
-      logs.val_loss = val.loss;
-      logs.val_accuracy = val.accuracy;
-      history.history.val_loss?.push(val.loss);
-      history.history.val_accuracy?.push(val.accuracy);
+  try {
+    for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
+      for (const cb of callbacks) await cb.onEpochBegin?.(epoch, history);
+      const started = Date.now();
+      const logs: EpochLogs = await trainEpoch(epoch, epochs);
+      if (validation !== undefined) Object.assign(logs, validationLogs(evaluate(model, validation)));
+      record(history, epoch, logs, (Date.now() - started) / 1000);
+      for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
     }
-    history.epoch.push(epoch);
-    history.history.loss.push(logs.loss);
-    history.history.accuracy.push(logs.accuracy);
-    history.secondsPerEpoch.push((Date.now() - started) / 1000);
-    for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
+  } catch (err) {
+    // An interrupt or a failing callback: let each callback free what it holds (e.g. early stopping's snapshot).
+    for (const cb of callbacks) cb.onTrainAbort?.(err);
+    throw err;
   }
   for (const cb of callbacks) await cb.onTrainEnd?.(history);
   return history;
+}
+
+function validationLogs(val: { loss: number; accuracy: number }): Pick<EpochLogs, 'val_loss' | 'val_accuracy'> {
+  return { val_loss: val.loss, val_accuracy: val.accuracy };
+}
+
+/** Appends one epoch's logs to the History, under Keras' names. */
+function record(history: History, epoch: number, logs: EpochLogs, seconds: number): void {
+  history.epoch.push(epoch);
+  history.history.loss.push(logs.loss);
+  history.history.accuracy.push(logs.accuracy);
+  if (logs.val_loss !== undefined) history.history.val_loss?.push(logs.val_loss);
+  if (logs.val_accuracy !== undefined) history.history.val_accuracy?.push(logs.val_accuracy);
+  history.secondsPerEpoch.push(seconds);
 }
 
 /**
@@ -228,6 +242,7 @@ function epochTrainer(
   if (model.optimizer === undefined || model.optimizer === null) {
     throw new Error('The model has no optimizer: compile it first (createModel() does).');
   }
+  const interrupted = watchInterrupts();
   const progressInterval = options.progressInterval ?? 250;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
   const step = trainStepFor(model);
@@ -271,6 +286,12 @@ function epochTrainer(
       lossSum = newLoss;
       correctSum = newCorrect;
       seen += size;
+      if (interrupted()) {
+        // Kernel → Interrupt: stop here, free what this loop holds, keep the weights learned so far.
+        lossSum.dispose();
+        correctSum.dispose();
+        throw new TrainingInterrupted(epoch, batch + 1, batches);
+      }
       if (callbacks.length > 0 && Date.now() - lastReport >= progressInterval && batch + 1 < batches) {
         lastReport = Date.now();
         await report(batch + 1);

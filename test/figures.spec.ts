@@ -17,12 +17,15 @@ import {
   probabilitiesSpec,
   trainingCurvesSpec,
 } from '../src/figures';
-import { specToSvg, writeFigure } from '../src/render';
+import { specToSvg, specToSvgSync, writeFigure } from '../src/render';
 import { inNotebook, liveDisplay, setNotebookDisplay, showMarkdown, showPng, showSpec } from '../src/display';
 import type { TslabModule } from '../src/display';
 import { notebookProgress } from '../src/notebook-progress';
 
 type Datum = Record<string, unknown>;
+
+/** vega's SVG gradient ids come from a process-wide counter (exported, but missing from its typings). */
+const resetSvgIds = (): void => (vega as unknown as { resetSVGDefIds(): void }).resetSVGDefIds();
 
 /** Compiles with a logger that records warnings, so "compiles cleanly" means no warnings either. */
 function compileStrict(spec: TopLevelSpec): { vg: vega.Spec; warnings: string[] } {
@@ -205,6 +208,22 @@ describe('render', () => {
     expect(svg.match(/aria-roledescription="rect mark"/g)).to.have.length(100);
   });
 
+  it('renders synchronously exactly what vega\'s own toSVG() renders, for every chart the project draws', async () => {
+    const charts = [
+      trainingCurvesSpec(HISTORY, { title: 'Training' }),
+      confusionMatrixSpec(sampleMatrix(10)),
+      probabilitiesSpec([0.05, 0.9, 0.05]),
+      lossComparisonSpec({ 'normalized (/255)': [0.5, 0.3, 0.2], 'raw 0–255': [2.5, 1.9, 1.7] }),
+    ];
+    for (const spec of charts) {
+      // Gradient ids come from a process-wide counter; start both renderings from the same one.
+      resetSvgIds();
+      const expected = await specToSvg(spec);
+      resetSvgIds();
+      expect(specToSvgSync(spec)).to.equal(expected);
+    }
+  });
+
   it('writes SVG for specs, PNG for buffers and JSON on request, creating directories', async () => {
     const svgPath = await writeFigure(path.join(dir, 'a', 'b', 'curves'), trainingCurvesSpec(HISTORY));
     expect(svgPath).to.equal(path.join(dir, 'a', 'b', 'curves.svg'));
@@ -291,8 +310,22 @@ describe('display', () => {
     expect(messages).to.have.length(1);
     // tslab leaves `update` undefined on a first display; the kernel sends display_data for any falsy value.
     expect(messages[0].update).to.not.equal(true);
-    expect(messages[0].content.data).to.have.keys([VEGA_LITE_MIME]);
+    expect(messages[0].content.data).to.have.keys([VEGA_LITE_MIME, 'image/svg+xml']);
     expect(messages[0].content.data[VEGA_LITE_MIME]).to.deep.equal(JSON.parse(JSON.stringify(spec)));
+  });
+
+  it('sends each chart as one bundle whose SVG, for viewers without Vega-Lite, is the same chart', () => {
+    enterFakeKernel();
+    const spec = probabilitiesSpec([0.1, 0.2, 0.7], { title: 'Probabilities for image 0' });
+    showSpec(spec);
+    expect(messages).to.have.length(1);
+    const svg = String(messages[0].content.data['image/svg+xml']);
+    expect(svg).to.match(/^<svg[^>]* width="\d+" height="\d+"/);
+    expect(svg).to.contain('>Probabilities for image 0<');
+    expect(svg.match(/aria-roledescription="bar"/g)).to.have.length(3);
+    resetSvgIds();
+    const again = specToSvgSync(spec);
+    expect(svg.replace(/gradient_\d+/g, 'g')).to.equal(again.replace(/gradient_\d+/g, 'g'));
   });
 
   it('sends PNG as base64 and markdown as text', () => {
@@ -314,7 +347,8 @@ describe('display', () => {
     const ids = messages.map((m) => m.content.transient.display_id);
     expect(ids[0]).to.be.a('string').and.equal(ids[1]);
     expect(messages[0].content.data).to.deep.equal({ 'text/plain': 'epoch 1' });
-    expect(messages[1].content.data).to.have.keys([VEGA_LITE_MIME]);
+    expect(messages[1].content.data).to.have.keys([VEGA_LITE_MIME, 'image/svg+xml']);
+    expect(String(messages[1].content.data['image/svg+xml'])).to.contain('>epoch<');
     // A second live display is a separate output.
     liveDisplay().update('other');
     expect(messages[2].content.transient.display_id).not.to.equal(ids[0]);

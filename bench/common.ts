@@ -2,8 +2,8 @@
  * What the benchmark's processes share: the JSON line a worker prints, a
  * small flag parser, the data directory, and medians.
  */
-import { missingDatasetFiles, resolveDataSource } from '../src/mnist';
-import { findRealMnist } from '../test/real-data';
+import { missingDatasetFiles, resolveDataSource } from '../src/data/mnist';
+import { findRealMnist } from '../test/support/real-data';
 
 /** A worker that could not run: backend or peer missing, or a crash. */
 export interface FailedRun {
@@ -96,7 +96,7 @@ export function defaultDataDir(): string {
   return where.found ? where.dir : resolveDataSource({}).dir;
 }
 
-export { median } from '../src/stats';
+export { median } from '../src/data/stats';
 
 export type FlagKind = 'string' | 'number' | 'boolean' | 'list';
 

@@ -12,7 +12,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
-import { BACKENDS } from '../src/backend';
+import { BACKENDS } from '../src/backend/backend';
 import {
   FailedRun, PeerProbeResult, RunResult, WorkerResult, defaultDataDir, missingMnistFiles,
 } from './common';

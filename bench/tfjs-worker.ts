@@ -11,13 +11,13 @@
  */
 import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/backend';
-import { loadMnist } from '../src/mnist';
-import { prepareSamples } from '../src/prepare';
-import { createModel } from '../src/model';
-import { fit } from '../src/train';
-import { evaluate } from '../src/evaluate';
-import { predictLabels } from '../src/predict';
+import { initBackend } from '../src/backend/backend';
+import { loadMnist } from '../src/data/mnist';
+import { prepareSamples } from '../src/data/prepare';
+import { createModel } from '../src/model/model';
+import { fit } from '../src/train/train';
+import { evaluate } from '../src/evaluate/evaluate';
+import { predictLabels } from '../src/evaluate/predict';
 import { WorkerResult, defaultDataDir, median, parseFlags } from './common';
 
 /** Repeats of evaluate and predict; their median is reported. */

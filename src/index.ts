@@ -1,35 +1,25 @@
 /**
- * The helper module the workbook imports, in the order the course uses it:
- * data → preparation → model → training → evaluation and prediction →
- * metrics → figures. Each name traces back to the notebook step that
- * introduces it.
+ * The helper module the workbook imports (`import * as mw from '../lib'`),
+ * in the order the course uses it. Each folder serves one part:
+ *
+ *   backend/    before step 1: which engine runs the tensors
+ *   data/       steps 1–3: load MNIST, normalize, training and test data
+ *   model/      step 4: the model, compiled as Keras compiles it; saving it
+ *   train/      step 5: fit, its defaults and callbacks
+ *   evaluate/   steps 6–8: evaluate, the confusion matrix, predict one digit
+ *   figures/    every step's charts and pictures, inline in the notebook
+ *   own-digit/  your own digit, from a picture or the draw page
+ *   teaching/   the checks, the questions' experiments, re-running cells
+ *
+ * (cli/ holds the npm scripts' commands and is not part of this module.)
+ * Data flows one way: files → typed arrays → tensors → model → metrics →
+ * figures; no folder imports from a later one (test/layout.spec.ts checks).
  */
-export * from './dataset';
-export * from './image-size';
-export * from './idx';
-export * from './mnist';
 export * from './backend';
-export * from './prepare';
+export * from './data';
 export * from './model';
-export * from './cnn';
-export * from './model-input';
-export * from './training-defaults';
 export * from './train';
-export * from './callbacks';
-export * from './interrupt';
 export * from './evaluate';
-export * from './predict';
-export * from './metrics';
-export * from './persist';
 export * from './figures';
-export * from './digits';
-export * from './display';
-export * from './notebook-progress';
-export * from './experiments';
-export * from './session';
-export * from './imshow';
-export * from './generalization';
-export * from './checks';
-export * from './extension-checks';
-export * from './preprocess';
-export * from './image-file';
+export * from './own-digit';
+export * from './teaching';

@@ -1,6 +1,6 @@
 // The draw page's script (`npm run draw`). Pointer events cover mouse, pen
 // and touch alike. After each change the canvas pixels go through the
-// project's own preprocessing (src/preprocess.ts, served as /preprocess.js),
+// project's own preprocessing (src/own-digit/preprocess.ts, served as /preprocess.js),
 // then into the model with TensorFlow.js; both come from the local server.
 // Plain JavaScript: the browser runs it as served, no build step; `npm run
 // typecheck` checks it (`// @ts-check`, JSDoc types, web/tsconfig.json).

@@ -1,5 +1,5 @@
 // Draws the figures of `npm start -- --show`: each is a Vega-Lite spec from
-// src/figures.ts (the ones also written as SVG to out/), compiled by vega-lite
+// src/figures/figures.ts (the ones also written as SVG to out/), compiled by vega-lite
 // and rendered by vega, both loaded from this machine. When the page goes
 // away it tells the server, so that `npm start` can finish. Type-checked by
 // `npm run typecheck` (web/tsconfig.json) against vega's and vega-lite's own types.

@@ -3,8 +3,8 @@
  * if needed, or checks the ones in DIR / MNIST_DATA_DIR, and prints each file's
  * state. Exits non-zero, with the reason, when anything is wrong.
  */
-import { MNIST } from '../dataset';
-import { FileReport, verifyMnist } from '../mnist';
+import { MNIST } from '../data/dataset';
+import { FileReport, verifyMnist } from '../data/mnist';
 import { parseCommandLine, runCommand } from './args';
 
 const USAGE = `Usage: npm run data [-- --data-dir DIR]

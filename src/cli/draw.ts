@@ -5,7 +5,7 @@
  * TensorFlow.js, the model files and the preprocessing from this server
  * and nowhere else (its Content-Security-Policy forbids anything else).
  *
- * The preprocessing is src/preprocess.ts, the very module Node runs, handed
+ * The preprocessing is src/own-digit/preprocess.ts, the very module Node runs, handed
  * to the browser in a few lines of ES-module shim around its CommonJS
  * output, so that the page and the notebook can never disagree.
  */
@@ -14,9 +14,9 @@ import * as http from 'http';
 import * as path from 'path';
 import { AddressInfo } from 'net';
 import { parseCommandLine, runCommand } from './args';
-import * as preprocess from '../preprocess';
-import { SavedModelFiles, inspectSavedModel } from '../model-files';
-import { projectPath } from '../project-root';
+import * as preprocess from '../own-digit/preprocess';
+import { SavedModelFiles, inspectSavedModel } from '../model/model-files';
+import { projectPath } from '../data/project-root';
 
 export const DEFAULT_DRAW_PORT = 8028;
 /** Where `npm start` saves the model (its default --out is out/). */
@@ -134,9 +134,9 @@ function commonJsSource(file: string): string {
 
 export function preprocessModuleSource(): string {
   // The very file Node loaded: lib/preprocess.js when run from lib/, or
-  // src/preprocess.ts under ts-node (tests), transpiled the same way tsc
+  // src/own-digit/preprocess.ts under ts-node (tests), transpiled the same way tsc
   // would, so the page never runs a stale build.
-  const file = require.resolve('../preprocess');
+  const file = require.resolve('../own-digit/preprocess');
   const code = commonJsSource(file);
   // Its imports (./image-size) travel along; they must import nothing themselves.
   const deps = [...new Set([...code.matchAll(/require\("(\.[^"]+)"\)/g)].map((m) => m[1]))].map((specifier) => {

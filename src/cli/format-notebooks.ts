@@ -9,8 +9,8 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { notebookFormatProblems, notebookText } from '../notebook-format';
-import { projectPath } from '../project-root';
+import { notebookFormatProblems, notebookText } from '../teaching/notebook-format';
+import { projectPath } from '../data/project-root';
 
 const NOTEBOOKS = projectPath('notebooks');
 

@@ -6,9 +6,9 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { leakedSolutionText, parseNotebook, studentEdition } from '../student-edition';
+import { leakedSolutionText, parseNotebook, studentEdition } from '../teaching/student-edition';
 import { parseCommandLine, runCommand } from './args';
-import { projectPath } from '../project-root';
+import { projectPath } from '../data/project-root';
 
 const NOTEBOOKS = projectPath('notebooks');
 const SUFFIX = '.student.ipynb';

@@ -3,9 +3,9 @@
  * itself so that every bad flag's message is tested without training.
  */
 import { UsageError, parseCommandLine } from './args';
-import { BACKENDS, isBackendName, BackendName } from '../backend';
-import { DEFAULT_SEED } from '../model';
-import { TRAINING_DEFAULTS } from '../training-defaults';
+import { BACKENDS, isBackendName, BackendName } from '../backend/backend';
+import { DEFAULT_SEED } from '../model/model';
+import { TRAINING_DEFAULTS } from '../train/training-defaults';
 
 export interface TrainArgs {
   epochs: number;

@@ -6,21 +6,21 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import { describeBackend, initBackend } from '../backend';
-import { loadMnist } from '../mnist';
-import { prepareSamples } from '../prepare';
-import { createModel, modelSummary } from '../model';
-import { fit } from '../train';
-import { terminalProgress } from '../progress';
-import { evaluate } from '../evaluate';
-import { IMAGE_SIZE } from '../image-size';
-import { predictDigit, predictLabels } from '../predict';
-import { classReport, confusionMatrix, formatConfusionMatrix, misclassifiedIndices, mostConfused } from '../metrics';
-import { saveModel } from '../persist';
-import { confusionMatrixSpec, trainingCurvesSpec } from '../figures';
-import { digitGridPng } from '../digits';
-import { writeFigure } from '../render';
-import { showInBrowser } from '../browser-plots';
+import { describeBackend, initBackend } from '../backend/backend';
+import { loadMnist } from '../data/mnist';
+import { prepareSamples } from '../data/prepare';
+import { createModel, modelSummary } from '../model/model';
+import { fit } from '../train/train';
+import { terminalProgress } from '../train/progress';
+import { evaluate } from '../evaluate/evaluate';
+import { IMAGE_SIZE } from '../data/image-size';
+import { predictDigit, predictLabels } from '../evaluate/predict';
+import { classReport, confusionMatrix, formatConfusionMatrix, misclassifiedIndices, mostConfused } from '../evaluate/metrics';
+import { saveModel } from '../model/persist';
+import { confusionMatrixSpec, trainingCurvesSpec } from '../figures/figures';
+import { digitGridPng } from '../figures/digits';
+import { writeFigure } from '../figures/render';
+import { showInBrowser } from '../figures/browser-plots';
 import { parseTrainArgs, TRAIN_USAGE, TrainArgs } from './train-args';
 import { runCommand } from './args';
 

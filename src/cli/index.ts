@@ -1,0 +1,8 @@
+/**
+ * The npm scripts' commands, one module each: `npm start` (train.ts, with
+ * train-args.ts), `npm run data` (data.ts), `npm run draw` (draw.ts),
+ * `npm run student` (student.ts) and `npm run format-notebooks`
+ * (format-notebooks.ts), all parsing their flags with args.ts. Built to
+ * lib/cli/*.js; nothing else imports them, so this index names them only.
+ */
+export { parseCommandLine, UsageError } from './args';

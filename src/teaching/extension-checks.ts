@@ -1,0 +1,190 @@
+/**
+ * Checks for the exercises of the extension notebooks (Fashion-MNIST,
+ * improving the MLP, the small CNN), in the form of the workbook's checks:
+ * a right answer prints a "✓" line, a wrong or missing one throws
+ * CheckFailed with a hint that names the concept, never the answer. Each
+ * looks at the work itself: the layers and compile settings of the
+ * student's model, or the pair the student's model really confuses.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { CheckFailed } from './checks';
+import { predictLabels } from '../evaluate/predict';
+import { confusionMatrix } from '../evaluate/metrics';
+import type { Samples } from '../data/prepare';
+import { IMAGE_SIZE } from '../data/image-size';
+
+function pass(line: string): void {
+  console.log(`✓ ${line}`);
+}
+
+function fail(hint: string): never {
+  throw new CheckFailed(hint);
+}
+
+interface LayerFacts {
+  kind: string;
+  config: tf.serialization.ConfigDict;
+  output: string;
+}
+
+function layerFacts(model: tf.LayersModel): LayerFacts[] {
+  return model.layers.map((layer) => ({
+    kind: layer.getClassName(),
+    config: layer.getConfig(),
+    output: JSON.stringify(layer.outputShape).replace(/null/g, 'batch'),
+  }));
+}
+
+function describeLayers(layers: LayerFacts[]): string {
+  return layers.map((l) => l.kind).join(' → ');
+}
+
+/** The model must be compiled the way the course compiles: Adam at 0.001, sparse categorical cross-entropy. */
+function checkCompiledLikeCourse(model: tf.LayersModel, what: string): void {
+  const optimizer = model.optimizer as (tf.Optimizer & { learningRate?: unknown }) | undefined;
+  if (optimizer === undefined || optimizer === null) {
+    fail(`${what} is not compiled yet: model.compile() gives it its optimizer and loss, as the course's model.compile(...) line does.`);
+  }
+  if (optimizer.getClassName() !== 'Adam') {
+    fail(`${what} is compiled with ${optimizer.getClassName()}; the course trains with the Adam optimizer (see tf.train.adam in the TensorFlow.js API).`);
+  }
+  if (optimizer.learningRate !== 0.001) {
+    fail(`${what}'s Adam optimizer has the learning rate ${String(optimizer.learningRate)}; the course uses Keras' default rate for Adam.`);
+  }
+  const loss = model.loss;
+  if (typeof loss !== 'string' || loss.replace(/_/g, '').toLowerCase() !== 'sparsecategoricalcrossentropy') {
+    fail(`${what}'s loss is ${typeof loss === 'string' ? loss : 'not named'}: the labels are class numbers (0–9), not one-hot rows, ` +
+      'and the output holds probabilities; the course names the loss that fits both.');
+  }
+}
+
+function isModel(value: unknown): value is tf.LayersModel {
+  return value instanceof tf.LayersModel;
+}
+
+/**
+ * Improving the MLP: the course model with a Dropout layer that drops
+ * `rate` (30 %) of the hidden layer's outputs while training, compiled like
+ * the course model.
+ */
+export function checkDropoutModel(model: unknown, rate = 0.3): void {
+  if (!isModel(model)) fail('This exercise needs a model: build it with tf.sequential and tf.layers, as the course builds its Sequential model.');
+  const layers = layerFacts(model);
+  const kinds = layers.map((l) => l.kind);
+  const dropouts = kinds.filter((k) => k === 'Dropout').length;
+  if (dropouts === 0) fail(`The model's layers are ${describeLayers(layers)}: there is no Dropout layer yet (tf.layers.dropout).`);
+  if (dropouts > 1 || kinds.length !== 3) {
+    fail(`The model's layers are ${describeLayers(layers)}; the course model has two Dense layers, and one Dropout layer goes between them.`);
+  }
+  if (kinds[2] === 'Dropout') {
+    fail('The Dropout layer comes after the output layer: it would switch off some of the 10 probabilities themselves. ' +
+      'It belongs after the hidden layer, so that the output layer cannot rely on any single hidden neuron.');
+  }
+  if (kinds[0] === 'Dropout') {
+    fail('The Dropout layer comes first, so it drops input pixels. This exercise drops the hidden layer\'s outputs: place it between the two Dense layers.');
+  }
+  const [hidden, dropout, output] = layers;
+  const inputShape = JSON.stringify(model.inputs[0].shape);
+  if (inputShape !== `[null,${IMAGE_SIZE}]`) fail(`The model takes inputs of shape ${inputShape.replace('null', 'batch')}; each image reaches it as one row of ${IMAGE_SIZE} pixels.`);
+  if (hidden.config.units !== 128 || hidden.config.activation !== 'relu') {
+    fail(`The hidden layer has ${String(hidden.config.units)} ${String(hidden.config.activation)} units; keep the course's hidden layer (128 relu units) so only the dropout differs.`);
+  }
+  if (output.config.units !== 10 || output.config.activation !== 'softmax') {
+    fail(`The output layer has ${String(output.config.units)} ${String(output.config.activation)} units; it needs one probability per class, and the 10 probabilities must add up to 1.`);
+  }
+  const dropped = dropout.config.rate;
+  if (dropped !== rate) {
+    const hint = typeof dropped === 'number' && dropped > 1 ? 'The rate is a fraction between 0 and 1, not a percentage.'
+      : typeof dropped === 'number' && Math.abs(dropped - (1 - rate)) < 1e-9 ? 'The rate is the share that is dropped, not the share that is kept.'
+        : `The exercise asks to drop ${rate * 100} % of the hidden outputs.`;
+    fail(`The Dropout layer's rate is ${String(dropped)}. ${hint}`);
+  }
+  checkCompiledLikeCourse(model, 'The model');
+  pass(`${describeLayers(layers)}: dropout ${rate} between the hidden and the output layer, ${model.countParams()} parameters, compiled like the course model`);
+}
+
+/** What the CNN of the extension has, layer by layer (the table of its notebook). */
+const CNN_LAYERS: { kind: string; facts: Record<string, unknown>; output: string }[] = [
+  { kind: 'Conv2D', facts: { filters: 32, kernelSize: [3, 3], activation: 'relu' }, output: '[batch,26,26,32]' },
+  { kind: 'MaxPooling2D', facts: { poolSize: [2, 2] }, output: '[batch,13,13,32]' },
+  { kind: 'Conv2D', facts: { filters: 64, kernelSize: [3, 3], activation: 'relu' }, output: '[batch,11,11,64]' },
+  { kind: 'MaxPooling2D', facts: { poolSize: [2, 2] }, output: '[batch,5,5,64]' },
+  { kind: 'Flatten', facts: {}, output: '[batch,1600]' },
+  { kind: 'Dense', facts: { units: 128, activation: 'relu' }, output: '[batch,128]' },
+  { kind: 'Dense', facts: { units: 10, activation: 'softmax' }, output: '[batch,10]' },
+];
+
+/** The small CNN: Conv2D(32) → MaxPooling2D → Conv2D(64) → MaxPooling2D → Flatten → Dense(128 relu) → Dense(10 softmax), compiled like the course model. */
+export function checkCnn(model: unknown): void {
+  if (!isModel(model)) fail('This exercise needs a model: build it with tf.sequential and tf.layers (conv2d, maxPooling2d, flatten, dense).');
+  const inputShape = JSON.stringify(model.inputs[0].shape);
+  if (inputShape !== '[null,28,28,1]') {
+    fail(`The CNN takes inputs of shape ${inputShape.replace('null', 'batch')}. A convolution reads a picture: rows, columns and channels ` +
+      '(one, grey) of each image, not a row of pixels.');
+  }
+  const layers = layerFacts(model);
+  const kinds = layers.map((l) => l.kind);
+  const flatten = kinds.indexOf('Flatten');
+  const firstDense = kinds.indexOf('Dense');
+  if (firstDense >= 0 && (flatten < 0 || flatten > firstDense)) {
+    fail(`The layers are ${describeLayers(layers)}, and the first Dense layer gets the ${layers[firstDense - 1]?.output ?? 'input'} maps unflattened: ` +
+      'a Dense layer then works on each position separately. The maps have to become one row of values per image first.');
+  }
+  if (kinds.length !== CNN_LAYERS.length || kinds.some((k, i) => k !== CNN_LAYERS[i].kind)) {
+    fail(`The layers are ${describeLayers(layers)}; the table above lists ${CNN_LAYERS.map((l) => l.kind).join(' → ')}.`);
+  }
+  layers.forEach((layer, i) => {
+    const want = CNN_LAYERS[i];
+    for (const [key, value] of Object.entries(want.facts)) {
+      if (JSON.stringify(layer.config[key]) !== JSON.stringify(value)) {
+        fail(`Layer ${i + 1} (${layer.kind}) has ${key} ${JSON.stringify(layer.config[key])}; compare it with row ${i + 1} of the table above.`);
+      }
+    }
+    if (layer.output !== want.output) {
+      fail(`Layer ${i + 1} (${layer.kind}) passes on ${layer.output} where the table's network passes on ${want.output}: ` +
+        'a 3×3 convolution without padding shrinks each side by 2, a 2×2 pooling halves it.');
+    }
+  });
+  checkCompiledLikeCourse(model, 'The CNN');
+  pass(`${describeLayers(layers)}: 28×28×1 in, 10 probabilities out, ${model.countParams()} parameters, compiled like the course model`);
+}
+
+/** An answer naming one cell of the confusion matrix off its diagonal. */
+export interface ConfusedPairAnswer {
+  truth: number;
+  predicted: number;
+}
+
+/**
+ * Fashion-MNIST: the pair of classes the model confuses most, i.e. the
+ * largest count off the diagonal of the confusion matrix of the model's own
+ * predictions on `test` (true class, class it is taken for).
+ */
+export function checkMostConfusedPair(answer: unknown, model: tf.LayersModel, test: Samples, names?: readonly string[]): void {
+  const a = answer as Partial<ConfusedPairAnswer> | undefined;
+  if (typeof a !== 'object' || a === null || !Number.isInteger(a.truth) || !Number.isInteger(a.predicted)) {
+    fail('The answer is a pair of class numbers, { truth, predicted }: the true class (a row of the confusion matrix) and the class it is taken for (a column).');
+  }
+  const matrix = confusionMatrix(test.y, predictLabels(model, test), model.outputs[0].shape[1] ?? 10);
+  const classes = matrix.length;
+  const { truth, predicted } = a as ConfusedPairAnswer;
+  if (truth < 0 || truth >= classes || predicted < 0 || predicted >= classes) {
+    fail(`Classes are numbered 0 to ${classes - 1}; the answer names ${truth} and ${predicted}.`);
+  }
+  const name = (c: number): string => (names === undefined ? String(c) : `${names[c]} (${c})`);
+  if (truth === predicted) {
+    fail(`${name(truth)} is a cell on the diagonal: those images were classified correctly. Confusions are the cells off the diagonal.`);
+  }
+  let most = 0;
+  matrix.forEach((row, t) => row.forEach((count, p) => {
+    if (t !== p && count > most) most = count;
+  }));
+  const count = matrix[truth][predicted];
+  if (count !== most) {
+    const swapped = matrix[predicted][truth] === most;
+    fail(`The model takes ${name(truth)} for ${name(predicted)} ${count} times, but another pair is confused more often. ` +
+      (swapped ? 'Check which of the two is the row (the true class) and which is the column (the prediction).'
+        : 'Look for the largest count off the diagonal of the confusion matrix of the model\'s predictions.'));
+  }
+  pass(`${name(truth)} taken for ${name(predicted)}: ${count} of the ${test.count} test images, the most frequent confusion`);
+}

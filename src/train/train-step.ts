@@ -1,0 +1,138 @@
+/**
+ * One training step: forward pass, gradients, optimizer update, for one
+ * batch. Two ways, same result: for a stack of Dense layers (relu or linear hidden
+ * layers, softmax output), with the gradients written out by hand instead
+ * of recorded on tfjs' tape. The course model is such a stack. On the wasm
+ * backend each kernel call has a fixed cost that outweighs the arithmetic
+ * at batch 32; the tape's version of this step runs about 80 kernels before
+ * the optimizer, this one about 20, and the optimizer is the model's own
+ * (Adam), so the update is the one model.fit makes.
+ *
+ * Gradients, for logits z = a·W + b and mean cross-entropy over n samples:
+ *   dz_out = (softmax(z) − onehot(y)) / n
+ *   dW = aᵀ·dz, db = Σ_rows dz, da = dz·Wᵀ, and through relu: dz = da ⊙ [a > 0]
+ */
+import * as tf from '@tensorflow/tfjs';
+import { countCorrect, crossEntropyFromProbabilities, meanCrossEntropyFromLogits } from '../model/loss';
+
+interface DenseLayer {
+  kernel: tf.Variable;
+  bias: tf.Variable;
+  relu: boolean;
+}
+
+export interface TrainStep {
+  /**
+   * Trains on one batch; returns the batch's summed loss and number of
+   * correct answers as scalars (the caller disposes them).
+   */
+  (x: tf.Tensor, y: tf.Tensor1D): { lossSum: tf.Scalar; correct: tf.Scalar };
+}
+
+function hasNoExtras(config: tf.serialization.ConfigDict): boolean {
+  return ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']
+    .every((key) => config[key] === null || config[key] === undefined);
+}
+
+/**
+ * The hand-written step for `model`, or undefined where the model is not a
+ * plain stack of Dense layers ending in softmax (those train on the tape).
+ */
+export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
+  const optimizer = model.optimizer;
+  if (optimizer === undefined || optimizer === null) return undefined;
+  const layers: DenseLayer[] = [];
+  for (const [i, layer] of model.layers.entries()) {
+    const config = layer.getConfig();
+    const last = i === model.layers.length - 1;
+    const activation = config.activation;
+    const allowed = last ? activation === 'softmax' : activation === 'relu' || activation === 'linear';
+    if (layer.getClassName() !== 'Dense' || config.useBias !== true || !allowed || !hasNoExtras(config) || !layer.trainable) {
+      return undefined;
+    }
+    const [kernel, bias] = layer.getWeights() as tf.Variable[];
+    layers.push({ kernel, bias, relu: activation === 'relu' });
+  }
+  if (layers.length === 0) return undefined;
+
+  return (batch, y) => tf.tidy(() => {
+    // A stack of Dense layers takes flat rows, so its batches come as (n, features).
+    const x = batch as tf.Tensor2D;
+    const n = x.shape[0];
+    const inputs: tf.Tensor2D[] = [x];
+    let a: tf.Tensor2D = x;
+    layers.forEach((layer, i) => {
+      const out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+      if (i < layers.length - 1) inputs.push(out);
+      a = out;
+    });
+    const logits = a;
+    const classes = logits.shape[1];
+    const logProbabilities = tf.logSoftmax(logits);
+    const onehot = tf.oneHot(y, classes);
+    const lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
+    const correct = countCorrect(y, logits);
+
+    const gradients: tf.NamedTensorMap = {};
+    let dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;
+    for (let i = layers.length - 1; i >= 0; i--) {
+      const input = inputs[i];
+      gradients[layers[i].kernel.name] = tf.matMul(input, dz, true, false);
+      gradients[layers[i].bias.name] = tf.sum(dz, 0);
+      if (i > 0) {
+        const da = tf.matMul(dz, layers[i].kernel, false, true) as tf.Tensor2D;
+        dz = layers[i - 1].relu ? (tf.mul(da, tf.step(input)) as tf.Tensor2D) : da;
+      }
+    }
+    optimizer.applyGradients(gradients);
+    return { lossSum, correct };
+  });
+}
+
+/**
+ * The forward pass split before a final Dense softmax, so the tape's loss
+ * works on logits; other models train on their probabilities.
+ */
+function forwardForTape(model: tf.LayersModel): (x: tf.Tensor) => { scores: tf.Tensor2D; logits: boolean } {
+  const layers = model.layers;
+  const last = layers[layers.length - 1];
+  const config = last.getConfig();
+  const softmaxHead = last.getClassName() === 'Dense' && config.activation === 'softmax' && config.useBias === true;
+  if (!softmaxHead) {
+    return (x) => ({ scores: model.apply(x, { training: true }) as tf.Tensor2D, logits: false });
+  }
+  const body = layers.slice(0, -1);
+  return (x) => {
+    let h = x;
+    for (const layer of body) h = layer.apply(h, { training: true }) as tf.Tensor;
+    const [kernel, bias] = last.getWeights();
+    return { scores: tf.fused.matMul({ a: h as tf.Tensor2D, b: kernel as tf.Tensor2D, bias }) as tf.Tensor2D, logits: true };
+  };
+}
+
+/** The general step for any compiled model: gradients recorded on tfjs' tape. */
+export function tapeStepFor(model: tf.LayersModel): TrainStep {
+  const optimizer = model.optimizer;
+  const forward = forwardForTape(model);
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  return (x, y) => tf.tidy(() => {
+    // minimize() runs the loss function in a scope of its own; the count of
+    // correct answers is kept out of it.
+    const kept: { correct?: tf.Scalar } = {};
+    const cost = optimizer.minimize(() => {
+      const { scores, logits } = forward(x);
+      kept.correct = tf.keep(countCorrect(y, scores));
+      return logits ? meanCrossEntropyFromLogits(y, scores) : (tf.mean(crossEntropyFromProbabilities(y, scores)) as tf.Scalar);
+    }, true, variables) as tf.Scalar;
+    // A kept tensor would outlive every scope: hand out a copy and free it.
+    const counted = kept.correct as tf.Scalar;
+    const correct = tf.clone(counted);
+    counted.dispose();
+    return { lossSum: tf.mul(cost, x.shape[0]) as tf.Scalar, correct };
+  });
+}
+
+/** The fastest correct step for `model`: hand-written for Dense stacks, the tape otherwise. */
+export function trainStepFor(model: tf.LayersModel): TrainStep {
+  return denseStepFor(model) ?? tapeStepFor(model);
+}

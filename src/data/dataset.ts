@@ -3,6 +3,7 @@
  * hash to, their expected shapes and where to download them: MNIST, and its
  * drop-in look-alike Fashion-MNIST for the extension exercise.
  */
+import { IMAGE_SIDE } from './image-size';
 
 /** One file of a dataset, as named on the mirrors and in a data directory. */
 export interface DatasetFile {
@@ -82,8 +83,8 @@ export function datasetFiles(spec: DatasetSpec): DatasetFileEntry[] {
 export const MNIST: DatasetSpec = {
   name: 'mnist',
   title: 'MNIST',
-  rows: 28,
-  cols: 28,
+  rows: IMAGE_SIDE,
+  cols: IMAGE_SIDE,
   classes: 10,
   train: {
     count: 60000,
@@ -126,8 +127,8 @@ export const MNIST: DatasetSpec = {
 export const FASHION_MNIST: DatasetSpec = {
   name: 'fashion-mnist',
   title: 'Fashion-MNIST',
-  rows: 28,
-  cols: 28,
+  rows: IMAGE_SIDE,
+  cols: IMAGE_SIDE,
   classes: 10,
   train: {
     count: 60000,

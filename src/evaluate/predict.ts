@@ -97,8 +97,9 @@ function shapeError(shape: number[], size: number): Error {
 }
 
 function isAcceptedShape(shape: number[]): boolean {
-  const key = shape.join('x');
-  return key === '784' || key === '28x28' || key === '1x784' || key === '1x28x28' || key === '28x28x1' || key === '1x28x28x1';
+  const [side, size] = [IMAGE_SIDE, IMAGE_SIZE];
+  const accepted = [[size], [side, side], [1, size], [1, side, side], [side, side, 1], [1, side, side, 1]];
+  return accepted.some((a) => a.join('x') === shape.join('x'));
 }
 
 /**

@@ -184,8 +184,8 @@ function drawTile(out: Buffer, outWidth: number, data: DigitPixels, index: numbe
 export function digitGridPng(images: DigitPixels, indices: number[], opts?: DigitGridOptions): Buffer {
   const fn = 'digitGridPng';
   checkPixelType(images, fn);
-  const rows = positiveInt(opts?.rows, 28, 'rows', fn);
-  const cols = positiveInt(opts?.cols, 28, 'cols', fn);
+  const rows = positiveInt(opts?.rows, IMAGE_SIDE, 'rows', fn);
+  const cols = positiveInt(opts?.cols, IMAGE_SIDE, 'cols', fn);
   const scale = positiveInt(opts?.scale, 2, 'scale', fn);
   const gap = opts?.gap ?? 2;
   if (!Number.isInteger(gap) || gap < 0) throw new Error(`${fn}: gap must be a non-negative integer, got ${gap}`);
@@ -229,8 +229,8 @@ export function digitGridPng(images: DigitPixels, indices: number[], opts?: Digi
 export function digitPng(pixels: DigitPixels, opts?: DigitImageOptions): Buffer {
   const fn = 'digitPng';
   checkPixelType(pixels, fn);
-  const rows = positiveInt(opts?.rows, 28, 'rows', fn);
-  const cols = positiveInt(opts?.cols, 28, 'cols', fn);
+  const rows = positiveInt(opts?.rows, IMAGE_SIDE, 'rows', fn);
+  const cols = positiveInt(opts?.cols, IMAGE_SIDE, 'cols', fn);
   if (pixels.length !== rows * cols) {
     throw new Error(`${fn}: expected ${rows * cols} pixels (${rows}×${cols}), got ${pixels.length}`);
   }
@@ -279,13 +279,13 @@ export function digitOnPaperPng(pixels: DigitPixels, opts: { width?: number; hei
   const height = positiveInt(opts.height, 120, 'height', fn);
   const left = opts.left ?? 10;
   const top = opts.top ?? 30;
-  if (left < 0 || top < 0 || left + 28 * scale > width || top + 28 * scale > height) {
-    throw new Error(`${fn}: a ${28 * scale}×${28 * scale} digit at (${left}, ${top}) does not fit in ${width}×${height}; make the picture larger or the scale smaller`);
+  if (left < 0 || top < 0 || left + IMAGE_SIDE * scale > width || top + IMAGE_SIDE * scale > height) {
+    throw new Error(`${fn}: a ${IMAGE_SIDE * scale}×${IMAGE_SIDE * scale} digit at (${left}, ${top}) does not fit in ${width}×${height}; make the picture larger or the scale smaller`);
   }
   const paper = Buffer.alloc(width * height, 255);
-  for (let y = 0; y < 28 * scale; y++) {
-    for (let x = 0; x < 28 * scale; x++) {
-      paper[(top + y) * width + left + x] = 255 - grey(pixels, Math.floor(y / scale) * 28 + Math.floor(x / scale), fn);
+  for (let y = 0; y < IMAGE_SIDE * scale; y++) {
+    for (let x = 0; x < IMAGE_SIDE * scale; x++) {
+      paper[(top + y) * width + left + x] = 255 - grey(pixels, Math.floor(y / scale) * IMAGE_SIDE + Math.floor(x / scale), fn);
     }
   }
   return encodeGrey(width, height, paper);

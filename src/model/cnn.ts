@@ -9,6 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { DEFAULT_SEED } from './model';
+import { IMAGE_SIDE } from '../data/image-size';
 
 export interface CnnOptions {
   seed?: number;
@@ -30,7 +31,7 @@ export function createCnn(options: CnnOptions = {}): tf.Sequential {
   const init = (offset: number): ReturnType<typeof tf.initializers.glorotUniform> => tf.initializers.glorotUniform({ seed: seed + offset });
   const model = tf.sequential({ name: 'mnist_cnn' });
   model.add(tf.layers.conv2d({
-    name: 'conv1', inputShape: [28, 28, options.channels ?? 1], filters: first, kernelSize: 3, activation: 'relu', kernelInitializer: init(0),
+    name: 'conv1', inputShape: [IMAGE_SIDE, IMAGE_SIDE, options.channels ?? 1], filters: first, kernelSize: 3, activation: 'relu', kernelInitializer: init(0),
   }));
   model.add(tf.layers.maxPooling2d({ name: 'pool1', poolSize: 2 }));
   model.add(tf.layers.conv2d({ name: 'conv2', filters: second, kernelSize: 3, activation: 'relu', kernelInitializer: init(1) }));

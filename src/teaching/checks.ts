@@ -146,9 +146,9 @@ export function checkModel(model: unknown): void {
       'the course\'s model has two: a hidden Dense layer and an output Dense layer.');
   }
   const input = layers[0].inputShape ?? [];
-  if (input.length !== 2 || input[1] !== 784) {
+  if (input.length !== 2 || input[1] !== IMAGE_SIZE) {
     fail(`The model takes inputs of shape [${input.slice(1).join(', ')}] per image; ` +
-      'a Dense input layer takes each image as one row of its 784 pixel values (the inputShape option).');
+      'a Dense input layer takes each image as one row of its ' + IMAGE_SIZE + ' pixel values (the inputShape option).');
   }
   const hidden = layerProblem(layers[0], 0, { units: 128, activation: 'relu', role: 'the hidden layer has 128 neurons with the ReLU activation' });
   if (hidden !== undefined) fail(hidden);
@@ -272,8 +272,8 @@ export function checkConfusionMatrix(matrix: unknown, model: tf.LayersModel, xTe
 export function checkReshaped(picInput: unknown, xTest: tf.Tensor): void {
   if (!isTensor(picInput)) fail('Step 8 needs test image 0 as a tensor the model can take: a batch of one image.');
   const shape = picInput.shape;
-  if (shape.length !== 2 || shape[0] !== 1 || shape[1] !== 784) {
-    const hint = shape.length === 2 && shape[0] === 28
+  if (shape.length !== 2 || shape[0] !== 1 || shape[1] !== IMAGE_SIZE) {
+    const hint = shape.length === 2 && shape[0] === IMAGE_SIDE
       ? 'that is still the 28×28 grid of pixels'
       : shape.length === 1 ? 'that is one row without the batch axis: the model takes a batch of images, here a batch of one'
         : 'the Dense model takes a batch of rows';
@@ -282,7 +282,7 @@ export function checkReshaped(picInput: unknown, xTest: tf.Tensor): void {
   const values = valuesOf(picInput);
   const first = tf.tidy(() => xTest.slice(0, 1).dataSync());
   let worst = 0;
-  for (let i = 0; i < 784; i++) worst = Math.max(worst, Math.abs(values[i] - first[i]));
+  for (let i = 0; i < IMAGE_SIZE; i++) worst = Math.max(worst, Math.abs(values[i] - first[i]));
   if (worst > 1e-6) {
     const max = Math.max(...values);
     fail(max > 1

@@ -11,7 +11,7 @@ import { CheckFailed } from './checks';
 import { predictLabels } from '../evaluate/predict';
 import { confusionMatrix } from '../evaluate/metrics';
 import type { Samples } from '../data/prepare';
-import { IMAGE_SIZE } from '../data/image-size';
+import { IMAGE_SIDE, IMAGE_SIZE } from '../data/image-size';
 
 function pass(line: string): void {
   console.log(`✓ ${line}`);
@@ -118,7 +118,7 @@ const CNN_LAYERS: { kind: string; facts: Record<string, unknown>; output: string
 export function checkCnn(model: unknown): void {
   if (!isModel(model)) fail('This exercise needs a model: build it with tf.sequential and tf.layers (conv2d, maxPooling2d, flatten, dense).');
   const inputShape = JSON.stringify(model.inputs[0].shape);
-  if (inputShape !== '[null,28,28,1]') {
+  if (inputShape !== `[null,${IMAGE_SIDE},${IMAGE_SIDE},1]`) {
     fail(`The CNN takes inputs of shape ${inputShape.replace('null', 'batch')}. A convolution reads a picture: rows, columns and channels ` +
       '(one, grey) of each image, not a row of pixels.');
   }

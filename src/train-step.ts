@@ -14,6 +14,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { countCorrect, crossEntropyFromProbabilities, meanCrossEntropyFromLogits } from './loss';
+import { fusedAdamFor } from './fused-adam';
 
 interface DenseLayer {
   kernel: tf.Variable;
@@ -27,6 +28,19 @@ export interface TrainStep {
    * correct answers as scalars (the caller disposes them).
    */
   (x: tf.Tensor, y: tf.Tensor1D): { lossSum: tf.Scalar; correct: tf.Scalar };
+}
+
+/**
+ * The optimizer's update for `variables`, given their gradients in that
+ * order: Adam fused into one pass per weight on the wasm backend, the
+ * optimizer's own `applyGradients` elsewhere. Gradients always reach the
+ * optimizer in the model's weight order, as in `model.fit`, so its state
+ * (one moment slot per position) stays interchangeable with tfjs' own.
+ */
+function updateFor(optimizer: tf.Optimizer, variables: tf.Variable[]): (gradients: tf.Tensor[]) => void {
+  const fused = fusedAdamFor(optimizer, variables);
+  if (fused !== undefined) return fused;
+  return (gradients) => optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
 }
 
 function hasNoExtras(config: tf.serialization.ConfigDict): boolean {
@@ -54,6 +68,7 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     layers.push({ kernel, bias, relu: activation === 'relu' });
   }
   if (layers.length === 0) return undefined;
+  const update = updateFor(optimizer, layers.flatMap((l) => [l.kernel, l.bias]));
 
   return (batch, y) => tf.tidy(() => {
     // A stack of Dense layers takes flat rows, so its batches come as (n, features).
@@ -73,18 +88,18 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     const lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
     const correct = countCorrect(y, logits);
 
-    const gradients: tf.NamedTensorMap = {};
+    const gradients: tf.Tensor[] = new Array<tf.Tensor>(2 * layers.length);
     let dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;
     for (let i = layers.length - 1; i >= 0; i--) {
       const input = inputs[i];
-      gradients[layers[i].kernel.name] = tf.matMul(input, dz, true, false);
-      gradients[layers[i].bias.name] = tf.sum(dz, 0);
+      gradients[2 * i] = tf.matMul(input, dz, true, false);
+      gradients[2 * i + 1] = tf.sum(dz, 0);
       if (i > 0) {
         const da = tf.matMul(dz, layers[i].kernel, false, true) as tf.Tensor2D;
         dz = layers[i - 1].relu ? (tf.mul(da, tf.step(input)) as tf.Tensor2D) : da;
       }
     }
-    optimizer.applyGradients(gradients);
+    update(gradients);
     return { lossSum, correct };
   });
 }
@@ -115,15 +130,17 @@ export function tapeStepFor(model: tf.LayersModel): TrainStep {
   const optimizer = model.optimizer;
   const forward = forwardForTape(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const update = updateFor(optimizer, variables);
   return (x, y) => tf.tidy(() => {
-    // minimize() runs the loss function in a scope of its own; the count of
-    // correct answers is kept out of it.
+    // computeGradients() runs the loss function in a scope of its own; the
+    // count of correct answers is kept out of it.
     const kept: { correct?: tf.Scalar } = {};
-    const cost = optimizer.minimize(() => {
+    const { value: cost, grads } = optimizer.computeGradients(() => {
       const { scores, logits } = forward(x);
       kept.correct = tf.keep(countCorrect(y, scores));
       return logits ? meanCrossEntropyFromLogits(y, scores) : (tf.mean(crossEntropyFromProbabilities(y, scores)) as tf.Scalar);
-    }, true, variables) as tf.Scalar;
+    }, variables);
+    update(variables.map((v) => grads[v.name]));
     // A kept tensor would outlive every scope: hand out a copy and free it.
     const counted = kept.correct as tf.Scalar;
     const correct = tf.clone(counted);

@@ -1,0 +1,63 @@
+/**
+ * The project's own WebAssembly kernels (`assembly/kernels.ts`, compiled by
+ * AssemblyScript to `lib/kernels.wasm` during `npm ci` / `npm run build`;
+ * no native compiler, nothing downloaded). The module imports the wasm
+ * backend's memory, so it works on tensors where they lie, by their heap
+ * offsets, without copies. Loaded once per backend instance; undefined
+ * where the file is missing or this WebAssembly has no SIMD, and callers
+ * then keep tfjs' own kernels.
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+export interface Kernels {
+  adam(
+    w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number, step: number,
+  ): void;
+}
+
+/** From src/ (ts-node) and from lib/ alike: the repository's lib/ folder. */
+export const KERNELS_FILE = path.join(__dirname, '..', 'lib', 'kernels.wasm');
+
+interface EmscriptenModule {
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const loaded = new WeakMap<object, Kernels | null>();
+
+function instantiate(memory: WebAssembly.Memory): Kernels | null {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(KERNELS_FILE);
+  } catch {
+    return null;
+  }
+  // Without SIMD (very old engines) the module does not validate: keep tfjs' kernels.
+  if (!WebAssembly.validate(bytes)) return null;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { memory, abort: () => { throw new Error('kernels.wasm aborted'); } },
+  });
+  return instance.exports as unknown as Kernels;
+}
+
+/** The kernels bound to the active wasm backend's memory, or undefined (another backend, no kernels.wasm). */
+export function wasmKernels(): Kernels | undefined {
+  if (tf.getBackend() !== 'wasm') return undefined;
+  const backend = tf.backend() as BackendWasm;
+  const module = backend.wasm as unknown as EmscriptenModule;
+  let kernels = loaded.get(backend);
+  if (kernels === undefined) {
+    const memory = module.asm?.memory;
+    kernels = memory instanceof WebAssembly.Memory ? instantiate(memory) : null;
+    loaded.set(backend, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+/** Where a tensor's values start on the wasm heap, in bytes. */
+export function heapOffset(backend: BackendWasm, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}

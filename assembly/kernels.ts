@@ -51,3 +51,139 @@ export function adam(
     store<f32>(wOut + o, w1);
   }
 }
+
+/**
+ * Max-pooling gradient (NHWC): each output gradient goes to the position
+ * that held its window's maximum, the first in row-major order on ties (as
+ * the cpu backend does). dx is cleared first.
+ */
+export function maxPoolGrad(
+  x: usize, dy: usize, dx: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
+  strideH: i32, strideW: i32, filterH: i32, filterW: i32, top: i32, left: i32,
+): void {
+  memory.fill(dx, 0, <usize>batch * inH * inW * c * 4);
+  for (let b = 0; b < batch; b++) {
+    const image = b * inH * inW * c;
+    for (let oy = 0; oy < outH; oy++) {
+      const y0 = oy * strideH - top;
+      const yFrom = max(0, y0);
+      const yTo = min(inH, y0 + filterH);
+      for (let ox = 0; ox < outW; ox++) {
+        const x0 = ox * strideW - left;
+        const xFrom = max(0, x0);
+        const xTo = min(inW, x0 + filterW);
+        const grad = ((b * outH + oy) * outW + ox) * c;
+        let ch = 0;
+        if (yFrom < yTo && xFrom < xTo) {
+          // Four channels at a time: the window's first position, then a
+          // strictly larger value replaces it (so ties keep the first).
+          const first = image + (yFrom * inW + xFrom) * c;
+          for (; ch + 4 <= c; ch += 4) {
+            let best = v128.load(x + (<usize>(first + ch) << 2));
+            let where = i32x4.splat(first + ch);
+            for (let y = yFrom; y < yTo; y++) {
+              for (let xx = xFrom; xx < xTo; xx++) {
+                const at = image + (y * inW + xx) * c + ch;
+                const value = v128.load(x + (<usize>at << 2));
+                const larger = f32x4.gt(value, best);
+                best = v128.bitselect(value, best, larger);
+                where = v128.bitselect(i32x4.splat(at), where, larger);
+              }
+            }
+            const g = dy + (<usize>(grad + ch) << 2);
+            const p0 = dx + (<usize>(i32x4.extract_lane(where, 0)) << 2);
+            store<f32>(p0, load<f32>(p0) + load<f32>(g));
+            const p1 = dx + (<usize>(i32x4.extract_lane(where, 1) + 1) << 2);
+            store<f32>(p1, load<f32>(p1) + load<f32>(g, 4));
+            const p2 = dx + (<usize>(i32x4.extract_lane(where, 2) + 2) << 2);
+            store<f32>(p2, load<f32>(p2) + load<f32>(g, 8));
+            const p3 = dx + (<usize>(i32x4.extract_lane(where, 3) + 3) << 2);
+            store<f32>(p3, load<f32>(p3) + load<f32>(g, 12));
+          }
+        }
+        for (; ch < c; ch++) {
+          let best: f32 = -Infinity;
+          let where = -1;
+          for (let y = yFrom; y < yTo; y++) {
+            for (let xx = xFrom; xx < xTo; xx++) {
+              const at = image + (y * inW + xx) * c + ch;
+              const value = load<f32>(x + (<usize>at << 2));
+              if (value > best) {
+                best = value;
+                where = at;
+              }
+            }
+          }
+          if (where >= 0) {
+            const p = dx + (<usize>where << 2);
+            store<f32>(p, load<f32>(p) + load<f32>(dy + (<usize>(grad + ch) << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Column sums of a rows × cols matrix: out[j] = Σ_i x[i, j] (the bias
+ * gradient of a convolution or Dense layer). Blocks of 64 rows are summed
+ * in float32 while they sit in the cache, and the blocks' sums added in
+ * float64 in `totals` (cols float64 values of scratch), so the result stays
+ * as accurate as a float64 sum rounded once, for any number of rows.
+ */
+export function sumRows(x: usize, out: usize, totals: usize, rows: i32, cols: i32): void {
+  memory.fill(totals, 0, <usize>cols * 8);
+  const vectorEnd = cols & ~3;
+  for (let block = 0; block < rows; block += 64) {
+    const blockEnd = min(rows, block + 64);
+    let j = 0;
+    for (; j < vectorEnd; j += 4) {
+      let acc = f32x4.splat(0);
+      for (let i = block; i < blockEnd; i++) acc = f32x4.add(acc, v128.load(x + ((<usize>i * cols + j) << 2)));
+      const t = totals + (<usize>j << 3);
+      v128.store(t, f64x2.add(v128.load(t), f64x2.promote_low_f32x4(acc)));
+      v128.store(t, f64x2.add(v128.load(t, 16), f64x2.promote_low_f32x4(i32x4.shuffle(acc, acc, 2, 3, 0, 1))), 16);
+    }
+    for (; j < cols; j++) {
+      let acc: f32 = 0;
+      for (let i = block; i < blockEnd; i++) acc += load<f32>(x + ((<usize>i * cols + j) << 2));
+      const t = totals + (<usize>j << 3);
+      store<f64>(t, load<f64>(t) + <f64>acc);
+    }
+  }
+  for (let j = 0; j < cols; j++) store<f32>(out + (<usize>j << 2), <f32>load<f64>(totals + (<usize>j << 3)));
+}
+
+/**
+ * im2col for a convolution (NHWC): one row per output position (b, p, q),
+ * holding the kh × kw × c input values its filter sees (zeros where the
+ * window hangs over the padding), in the filter's own (a, b, channel) order.
+ */
+export function im2col(
+  x: usize, out: usize, batch: i32, inH: i32, inW: i32, c: i32, kh: i32, kw: i32, outH: i32, outW: i32,
+  strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, top: i32, left: i32,
+): void {
+  const run = <usize>c << 2;
+  let dst = out;
+  for (let b = 0; b < batch; b++) {
+    const image = x + (<usize>b * inH * inW * c << 2);
+    for (let p = 0; p < outH; p++) {
+      for (let q = 0; q < outW; q++) {
+        for (let a = 0; a < kh; a++) {
+          const y = p * strideH + a * dilationH - top;
+          for (let e = 0; e < kw; e++) {
+            const xx = q * strideW + e * dilationW - left;
+            if (y < 0 || y >= inH || xx < 0 || xx >= inW) {
+              memory.fill(dst, 0, run);
+            } else if (c == 1) {
+              store<f32>(dst, load<f32>(image + (<usize>(y * inW + xx) << 2)));
+            } else {
+              memory.copy(dst, image + (<usize>(y * inW + xx) * c << 2), run);
+            }
+            dst += run;
+          }
+        }
+      }
+    }
+  }
+}

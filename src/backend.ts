@@ -10,6 +10,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulFix } from './wasm-matmul';
 import { installWasmConvGradients } from './wasm-conv';
 import { installWasmMaxPoolGrad } from './wasm-pool';
+import { installWasmSum } from './wasm-reduce';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -42,6 +43,7 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmMatMulFix();
     installWasmConvGradients();
     installWasmMaxPoolGrad();
+    installWasmSum();
   }
 };
 

@@ -15,6 +15,8 @@
  *   backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { Kernels, heapOffset, wasmKernels } from './wasm-kernels';
 
 const BACKEND = 'wasm';
 
@@ -41,6 +43,12 @@ class KernelRunner {
     const out = this.result(name, inputs, attrs);
     this.temporaries.push(out);
     return out;
+  }
+
+  /** A buffer this runner frees at the end. */
+  own(t: tf.TensorInfo): tf.TensorInfo {
+    this.temporaries.push(t);
+    return t;
   }
 
   /** The kernel's final result, which the caller owns. */
@@ -76,6 +84,32 @@ function explicit(top: number, bottom: number, left: number, right: number): Exp
   return [[0, 0], [top, bottom], [left, right], [0, 0]];
 }
 
+/**
+ * The filter gradient as one matrix product: im2col gathers, for every
+ * output position, the kh×kw×ci inputs its filter saw (rows × kh·kw·ci),
+ * and dW = dyᵀ · patches, transposed back to (kh, kw, ci, co). The
+ * convolution route below runs XNNPACK with an oh×ow filter, which it
+ * handles far below its matrix-product speed.
+ */
+function backpropFilterIm2col(args: KernelArgs, kernels: Kernels, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const rows = batchSize * outHeight * outWidth;
+  const cols = filterHeight * filterWidth * inChannels;
+  return withRunner(args, (run) => {
+    const patches = run.own(backend.makeOutput([1, rows, cols], 'float32'));
+    kernels.im2col(heapOffset(backend, x), heapOffset(backend, patches), batchSize, inHeight, inWidth, inChannels,
+      filterHeight, filterWidth, outHeight, outWidth, info.strideHeight, info.strideWidth, 1, 1, info.padInfo.top, info.padInfo.left);
+    const dy2 = run.temp(tf.Reshape, { x: dy }, { shape: [rows, outChannels] });
+    const dyT = run.temp(tf.Transpose, { x: dy2 }, { perm: [1, 0] });
+    const a = run.temp(tf.Reshape, { x: dyT }, { shape: [1, outChannels, rows] });
+    const product = run.temp(tf.BatchMatMul, { a, b: patches }, { transposeA: false, transposeB: false });
+    const product2 = run.temp(tf.Reshape, { x: product }, { shape: [outChannels, cols] });
+    const gradient = run.temp(tf.Transpose, { x: product2 }, { perm: [1, 0] });
+    return run.result(tf.Reshape, { x: gradient }, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
+  });
+}
+
 function backpropFilter(args: KernelArgs): tf.TensorInfo {
   const { x, dy } = args.inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -85,6 +119,8 @@ function backpropFilter(args: KernelArgs): tf.TensorInfo {
   }
   const [kh, kw, ci, co] = attrs.filterShape;
   const info = forwardGeometry(x.shape, attrs.filterShape, attrs);
+  const kernels = wasmKernels();
+  if (kernels !== undefined && x.dtype === 'float32' && dy.dtype === 'float32') return backpropFilterIm2col(args, kernels, x, dy, info);
   const { top, bottom, left, right } = info.padInfo;
   return withRunner(args, (run) => {
     // Batch ↔ channels: x becomes ci images of n channels, dy an oh×ow filter from n to co channels.

@@ -17,6 +17,15 @@ export interface Kernels {
     w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
     beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number, step: number,
   ): void;
+  maxPoolGrad(
+    x: number, dy: number, dx: number, batch: number, inH: number, inW: number, c: number, outH: number, outW: number,
+    strideH: number, strideW: number, filterH: number, filterW: number, top: number, left: number,
+  ): void;
+  sumRows(x: number, out: number, totals: number, rows: number, cols: number): void;
+  im2col(
+    x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
+    strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,
+  ): void;
 }
 
 /** From src/ (ts-node) and from lib/ alike: the repository's lib/ folder. */
@@ -43,9 +52,13 @@ function instantiate(memory: WebAssembly.Memory): Kernels | null {
   return instance.exports as unknown as Kernels;
 }
 
-/** The kernels bound to the active wasm backend's memory, or undefined (another backend, no kernels.wasm). */
+/**
+ * The kernels bound to the active wasm backend's memory, or undefined
+ * (another backend, no kernels.wasm, or MNIST_WASM_KERNELS=0, which keeps
+ * tfjs' own kernels for comparison).
+ */
 export function wasmKernels(): Kernels | undefined {
-  if (tf.getBackend() !== 'wasm') return undefined;
+  if (tf.getBackend() !== 'wasm' || process.env.MNIST_WASM_KERNELS === '0') return undefined;
   const backend = tf.backend() as BackendWasm;
   const module = backend.wasm as unknown as EmscriptenModule;
   let kernels = loaded.get(backend);

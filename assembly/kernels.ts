@@ -155,34 +155,185 @@ export function sumRows(x: usize, out: usize, totals: usize, rows: i32, cols: i3
 }
 
 /**
- * im2col for a convolution (NHWC): one row per output position (b, p, q),
- * holding the kh × kw × c input values its filter sees (zeros where the
- * window hangs over the padding), in the filter's own (a, b, channel) order.
+ * im2col, transposed: one row per filter tap (a, e, channel), one column
+ * per output position (b, p, q), so that dW = patchesᵀ · dy is a plain
+ * product whose second operand, dy, is the small one (the backend packs
+ * its second operand on every call). Zeros where the window hangs over the
+ * padding. Four positions × four channels at a time, transposed in
+ * registers, where the channels come in fours.
  */
-export function im2col(
+export function im2colTransposed(
   x: usize, out: usize, batch: i32, inH: i32, inW: i32, c: i32, kh: i32, kw: i32, outH: i32, outW: i32,
   strideH: i32, strideW: i32, dilationH: i32, dilationW: i32, top: i32, left: i32,
 ): void {
-  const run = <usize>c << 2;
-  let dst = out;
+  const rows = batch * outH * outW;
+  const perImage = outH * outW;
+  const rowBytes = <usize>rows << 2;
+  const vectorChannels = c & ~3;
+  const zero = f32x4.splat(0);
+  for (let a = 0; a < kh; a++) {
+    for (let e = 0; e < kw; e++) {
+      const tap = out + (<usize>(a * kw + e) * c) * rowBytes;
+      for (let r = 0; r < rows; r += 4) {
+        const lanes = min(4, rows - r);
+        // Byte address of each of the (up to) four positions' input pixel; 0 where it is padding.
+        let s0: usize = 0, s1: usize = 0, s2: usize = 0, s3: usize = 0;
+        for (let k = 0; k < lanes; k++) {
+          const pos = r + k;
+          const b = pos / perImage;
+          const pq = pos - b * perImage;
+          const p = pq / outW;
+          const q = pq - p * outW;
+          const y = p * strideH + a * dilationH - top;
+          const xx = q * strideW + e * dilationW - left;
+          const src: usize = y < 0 || y >= inH || xx < 0 || xx >= inW ? 0 : x + ((<usize>((b * inH + y) * inW + xx) * c) << 2);
+          if (k == 0) s0 = src; else if (k == 1) s1 = src; else if (k == 2) s2 = src; else s3 = src;
+        }
+        let i = 0;
+        if (lanes == 4) {
+          for (; i < vectorChannels; i += 4) {
+            const o = <usize>i << 2;
+            const v0 = s0 != 0 ? v128.load(s0 + o) : zero;
+            const v1 = s1 != 0 ? v128.load(s1 + o) : zero;
+            const v2 = s2 != 0 ? v128.load(s2 + o) : zero;
+            const v3 = s3 != 0 ? v128.load(s3 + o) : zero;
+            const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+            const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+            const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+            const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+            const dst = tap + <usize>i * rowBytes + (<usize>r << 2);
+            v128.store(dst, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+            v128.store(dst + rowBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+            v128.store(dst + 2 * rowBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+            v128.store(dst + 3 * rowBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+          }
+        }
+        for (; i < c; i++) {
+          const dst = tap + <usize>i * rowBytes + (<usize>r << 2);
+          const o = <usize>i << 2;
+          store<f32>(dst, s0 != 0 ? load<f32>(s0 + o) : 0);
+          if (lanes > 1) store<f32>(dst, s1 != 0 ? load<f32>(s1 + o) : 0, 4);
+          if (lanes > 2) store<f32>(dst, s2 != 0 ? load<f32>(s2 + o) : 0, 8);
+          if (lanes > 3) store<f32>(dst, s3 != 0 ? load<f32>(s3 + o) : 0, 12);
+        }
+      }
+    }
+  }
+}
+
+/**
+ * col2im, the input gradient's last step: cols holds, for every output
+ * position (b, p, q), the kh × kw × c contributions dy[b,p,q,:] · Wᵀ makes
+ * to the inputs its window covered; each is added to its input pixel, and
+ * those in the padding are dropped. dx is cleared first.
+ */
+export function col2im(
+  cols: usize, dx: usize, batch: i32, inH: i32, inW: i32, c: i32, kh: i32, kw: i32, outH: i32, outW: i32,
+  strideH: i32, strideW: i32, top: i32, left: i32,
+): void {
+  memory.fill(dx, 0, <usize>batch * inH * inW * c * 4);
+  const vectorChannels = c & ~3;
+  let src = cols;
   for (let b = 0; b < batch; b++) {
-    const image = x + (<usize>b * inH * inW * c << 2);
     for (let p = 0; p < outH; p++) {
       for (let q = 0; q < outW; q++) {
         for (let a = 0; a < kh; a++) {
-          const y = p * strideH + a * dilationH - top;
+          const y = p * strideH + a - top;
           for (let e = 0; e < kw; e++) {
-            const xx = q * strideW + e * dilationW - left;
-            if (y < 0 || y >= inH || xx < 0 || xx >= inW) {
-              memory.fill(dst, 0, run);
-            } else if (c == 1) {
-              store<f32>(dst, load<f32>(image + (<usize>(y * inW + xx) << 2)));
-            } else {
-              memory.copy(dst, image + (<usize>(y * inW + xx) * c << 2), run);
+            const xx = q * strideW + e - left;
+            if (y >= 0 && y < inH && xx >= 0 && xx < inW) {
+              const dst = dx + (<usize>((b * inH + y) * inW + xx) * c << 2);
+              let i = 0;
+              for (; i < vectorChannels; i += 4) {
+                const o = <usize>i << 2;
+                v128.store(dst + o, f32x4.add(v128.load(dst + o), v128.load(src + o)));
+              }
+              for (; i < c; i++) {
+                const o = <usize>i << 2;
+                store<f32>(dst + o, load<f32>(dst + o) + load<f32>(src + o));
+              }
             }
-            dst += run;
+            src += <usize>c << 2;
           }
         }
+      }
+    }
+  }
+}
+
+/**
+ * The filter gradient computed directly, for filters with few taps (the
+ * first layer's 3×3×1): dW[t, o] = Σ_r x_t(r) · dy[r, o] over the output
+ * positions r, where x_t(r) is the input tap t met at r. As a matrix
+ * product, its operand of positions × co values would be re-packed on every
+ * call, which costs more than this whole pass. Positions go in chunks of
+ * 64: their taps are gathered into `scratch` (taps × 64 floats), then each
+ * tap's products are summed over the chunk in registers, sixteen output
+ * channels at a time. Needs co a multiple of 4.
+ */
+export function filterGradDirect(
+  x: usize, dy: usize, dw: usize, scratch: usize, batch: i32, inH: i32, inW: i32, c: i32, kh: i32, kw: i32,
+  outH: i32, outW: i32, co: i32, strideH: i32, strideW: i32, top: i32, left: i32,
+): void {
+  const taps = kh * kw * c;
+  memory.fill(dw, 0, <usize>taps * co * 4);
+  const positions = batch * outH * outW;
+  const perImage = outH * outW;
+  const chunk = 64;
+  const wide = co & ~15;
+  for (let r0 = 0; r0 < positions; r0 += chunk) {
+    const n = min(chunk, positions - r0);
+    for (let k = 0; k < n; k++) {
+      const pos = r0 + k;
+      const b = pos / perImage;
+      const pq = pos - b * perImage;
+      const p = pq / outW;
+      const q = pq - p * outW;
+      for (let a = 0; a < kh; a++) {
+        const y = p * strideH + a - top;
+        for (let e = 0; e < kw; e++) {
+          const xx = q * strideW + e - left;
+          const inside = y >= 0 && y < inH && xx >= 0 && xx < inW;
+          const src = x + (<usize>(((b * inH + y) * inW + xx) * c) << 2);
+          for (let i = 0; i < c; i++) {
+            const t = (a * kw + e) * c + i;
+            store<f32>(scratch + (<usize>(t * chunk + k) << 2), inside ? load<f32>(src + (<usize>i << 2)) : 0);
+          }
+        }
+      }
+    }
+    const rows = dy + (<usize>r0 * co << 2);
+    const rowBytes = <usize>co << 2;
+    for (let t = 0; t < taps; t++) {
+      const xs = scratch + (<usize>(t * chunk) << 2);
+      const out = dw + (<usize>(t * co) << 2);
+      let j = 0;
+      for (; j < wide; j += 16) {
+        let a0 = f32x4.splat(0), a1 = f32x4.splat(0), a2 = f32x4.splat(0), a3 = f32x4.splat(0);
+        let row = rows + (<usize>j << 2);
+        for (let k = 0; k < n; k++) {
+          const v = f32x4.splat(load<f32>(xs + (<usize>k << 2)));
+          a0 = f32x4.add(a0, f32x4.mul(v, v128.load(row)));
+          a1 = f32x4.add(a1, f32x4.mul(v, v128.load(row, 16)));
+          a2 = f32x4.add(a2, f32x4.mul(v, v128.load(row, 32)));
+          a3 = f32x4.add(a3, f32x4.mul(v, v128.load(row, 48)));
+          row += rowBytes;
+        }
+        const o = out + (<usize>j << 2);
+        v128.store(o, f32x4.add(v128.load(o), a0));
+        v128.store(o, f32x4.add(v128.load(o, 16), a1), 16);
+        v128.store(o, f32x4.add(v128.load(o, 32), a2), 32);
+        v128.store(o, f32x4.add(v128.load(o, 48), a3), 48);
+      }
+      for (; j < co; j += 4) {
+        let acc = f32x4.splat(0);
+        let row = rows + (<usize>j << 2);
+        for (let k = 0; k < n; k++) {
+          acc = f32x4.add(acc, f32x4.mul(f32x4.splat(load<f32>(xs + (<usize>k << 2))), v128.load(row)));
+          row += rowBytes;
+        }
+        const o = out + (<usize>j << 2);
+        v128.store(o, f32x4.add(v128.load(o), acc));
       }
     }
   }

@@ -22,7 +22,15 @@ export interface Kernels {
     strideH: number, strideW: number, filterH: number, filterW: number, top: number, left: number,
   ): void;
   sumRows(x: number, out: number, totals: number, rows: number, cols: number): void;
-  im2col(
+  col2im(
+    cols: number, dx: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
+    strideH: number, strideW: number, top: number, left: number,
+  ): void;
+  filterGradDirect(
+    x: number, dy: number, dw: number, scratch: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number,
+    outH: number, outW: number, co: number, strideH: number, strideW: number, top: number, left: number,
+  ): void;
+  im2colTransposed(
     x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
     strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,
   ): void;

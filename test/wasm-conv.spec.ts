@@ -53,16 +53,25 @@ describe('the wasm convolution gradients (rebuilt on the fast forward Conv2D)', 
     });
   }
 
-  // The first layer's case (one input channel), and channels in multiples of four.
-  for (const [ci, co, pad] of [[1, 8, 'valid'], [8, 4, 'same']] as [number, number, Padding][]) {
-    it(`filter gradient equals the cpu backend's, ${ci} input channel(s), padding "${pad}"`, async () => {
-      const xShape: [number, number, number, number] = [3, 9, 8, ci];
-      const outShape = pad === 'valid' ? [3, 7, 6, co] : [3, 9, 8, co];
-      const x = randomValues(xShape.reduce((a, b) => a * b), 6);
-      const dy = randomValues(outShape.reduce((a, b) => a * b), 7);
+  // The first layer's case (one input channel: the direct filter gradient, 16 and 4 output channels at a time),
+  // and channels in multiples of four (the kernels' SIMD paths).
+  const channelCases: [number, number, Padding, number][] = [[1, 8, 'valid', 1], [1, 20, 'same', 2], [8, 4, 'same', 1], [8, 8, 'same', 2]];
+  for (const [ci, co, pad, stride] of channelCases) {
+    const xShape: [number, number, number, number] = [3, 9, 8, ci];
+    const x = randomValues(xShape.reduce((a, b) => a * b), 6);
+    const filter = randomValues(9 * ci * co, 8);
+    const outShape = tf.backend_util.computeConv2DInfo(xShape, [3, 3, ci, co], stride, 1, pad).outShape;
+    const dy = randomValues(outShape.reduce((a, b) => a * b), 7);
+    const name = `${ci} input and ${co} output channel(s), padding "${pad}", stride ${stride}`;
+    it(`filter gradient equals the cpu backend's, ${name}`, async () => {
       await expectSameOnBothBackends(() => tf.tidy(() => tf.grad((w: tf.Tensor) =>
-        weighted(tf.conv2d(tf.tensor4d(x, xShape), w as tf.Tensor4D, 1, pad), dy))(
-        tf.tensor4d(randomValues(9 * ci * co, 8), [3, 3, ci, co]))), [3, 3, ci, co]);
+        weighted(tf.conv2d(tf.tensor4d(x, xShape), w as tf.Tensor4D, stride, pad), dy))(
+        tf.tensor4d(filter, [3, 3, ci, co]))), [3, 3, ci, co]);
+    });
+    it(`input gradient equals the cpu backend's, ${name}`, async () => {
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.grad((t: tf.Tensor) =>
+        weighted(tf.conv2d(t as tf.Tensor4D, tf.tensor4d(filter, [3, 3, ci, co]), stride, pad), dy))(
+        tf.tensor4d(x, xShape))), xShape);
     });
   }
 

@@ -2,8 +2,10 @@
  * `npm run bench`: trains the course MLP on MNIST once per configuration
  * (tfjs backend × batch size × run), each in a fresh child process
  * (bench/tfjs-worker.ts), next to the same model in PyTorch
- * (bench/peer_torch.py) on the same batch sizes, and writes the table to
- * bench/results.md and the raw figures to bench/results.json.
+ * (bench/peer_torch.py) on the same batch sizes; then what the workbook's
+ * Step 5 runs (fit with validationSplit 0.1, batch 32), and the extension's
+ * CNN (createCnn, batch 64) beside the same CNN in PyTorch. Writes the
+ * table to bench/results.md and the raw figures to bench/results.json.
  *
  * Not a test: nothing here asserts a timing; targets are reported as met or
  * missed. `npm run bench -- --help` lists the options.
@@ -27,6 +29,9 @@ const INSTALL_TORCH = 'sudo apt install python3-torch';
 
 /** The accuracy target's configuration: wasm, batch 32, 5 epochs, 3 seeds. */
 export const ACCURACY_CONFIG = { backend: 'wasm', batchSize: 32, epochs: 5, seeds: 3 } as const;
+
+/** What the workbook's Step 5 holds back for validation (Keras' validationSplit). */
+const STEP5_VALIDATION_SPLIT = 0.1;
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -55,6 +60,12 @@ the same model in PyTorch, and writes bench/results.md and bench/results.json.
   --retries N           repeat runs that other processes disturbed (above ${DISTURBED_CORES}
                         core on average), at most N repeats over the whole benchmark
                         (default 3; none once the waiting time is used up)
+  --cnn-runs N          runs of the extension's CNN (createCnn) per backend (default 1)
+  --cnn-epochs N        its epochs per run (default 3, as in its notebook; --quick: 1)
+  --cnn-batch-size N    default 64, as in its notebook
+  --no-cnn              leave out the CNN (tfjs and PyTorch)
+  --no-step5            leave out the row for what the workbook's Step 5 runs (fit with
+                        validationSplit 0.1, batch 32; --runs × --epochs)
   --no-accuracy         skip the extra accuracy runs (3 seeds × 5 epochs, wasm,
                         batch 32) needed when the timing runs do not cover them
   --data-dir DIR        MNIST files (default $MNIST_DATA_DIR, else ../shared/data/mnist)
@@ -82,6 +93,11 @@ interface Options {
   dataDir: string;
   trainLimit?: number;
   out: string;
+  cnn: boolean;
+  cnnRuns: number;
+  cnnEpochs: number;
+  cnnBatchSize: number;
+  step5: boolean;
 }
 
 function positiveInts(name: string, values: readonly (string | number)[]): number[] {
@@ -98,6 +114,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     'cpu-batch-sizes': 'list', 'cpu-runs': 'number', 'cpu-epochs': 'number', seed: 'number', 'no-peer': 'boolean',
     python: 'string', threads: 'number', 'no-accuracy': 'boolean', 'max-wait': 'number', retries: 'number', 'data-dir': 'string', 'train-limit': 'number',
     out: 'string', help: 'boolean',
+    'cnn-runs': 'number', 'cnn-epochs': 'number', 'cnn-batch-size': 'number', 'no-cnn': 'boolean', 'no-step5': 'boolean',
   });
   if (flags.boolean('help')) return undefined;
   const quick = flags.boolean('quick');
@@ -108,6 +125,9 @@ function parseOptions(argv: readonly string[]): Options | undefined {
   const [runs, epochs, cpuRuns, cpuEpochs, threads] = positiveInts('runs, --epochs, --cpu-runs, --cpu-epochs and --threads', [
     flags.number('runs', quick ? 1 : 3), flags.number('epochs', quick ? 1 : 5),
     flags.number('cpu-runs', 1), flags.number('cpu-epochs', 1), flags.number('threads', 2),
+  ]);
+  const [cnnRuns, cnnEpochs, cnnBatchSize] = positiveInts('cnn-runs, --cnn-epochs and --cnn-batch-size', [
+    flags.number('cnn-runs', 1), flags.number('cnn-epochs', quick ? 1 : 3), flags.number('cnn-batch-size', 64),
   ]);
   const trainLimit = flags.optionalNumber('train-limit');
   if (trainLimit !== undefined) positiveInts('train-limit', [trainLimit]);
@@ -132,6 +152,11 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     dataDir: path.resolve(flags.string('data-dir', defaultDataDir())),
     trainLimit,
     out: out !== undefined ? path.resolve(out.replace(/\.(md|json)$/, '')) : path.join(__dirname, partial ? 'results.quick' : 'results'),
+    cnn: !flags.boolean('no-cnn'),
+    cnnRuns,
+    cnnEpochs,
+    cnnBatchSize,
+    step5: !flags.boolean('no-step5'),
   };
 }
 
@@ -327,23 +352,40 @@ function plan(options: Options, available: string[]): ConfigPlan[] {
     const batchSizes = cpu ? options.cpuBatchSizes : options.batchSizes;
     for (const batchSize of batchSizes) {
       plans.push({
-        backend, batchSize,
+        backend, model: 'mlp', batchSize,
         runs: cpu ? options.cpuRuns : options.runs,
         epochs: cpu ? options.cpuEpochs : options.epochs,
         note: cpu ? `cpu: ${options.cpuRuns} run × ${options.cpuEpochs} epoch by default (~100 s/epoch); --cpu-runs/--cpu-epochs/--cpu-batch-sizes change it` : undefined,
       });
     }
   }
+  // The backend a student's notebook gets: the first that loads, in initBackend's order (the cpu
+  // backend only where nothing else does).
+  const preferred = available.find((b) => b !== 'cpu') ?? available[0];
+  if (options.step5 && preferred !== undefined) {
+    plans.push({ backend: preferred, model: 'mlp', batchSize: 32, runs: options.runs, epochs: options.epochs, validationSplit: STEP5_VALIDATION_SPLIT });
+  }
+  if (options.cnn) {
+    for (const backend of available.filter((b) => b !== 'cpu')) {
+      plans.push({ backend, model: 'cnn', batchSize: options.cnnBatchSize, runs: options.cnnRuns, epochs: options.cnnEpochs });
+    }
+  }
   return plans;
 }
 
-/** PyTorch runs each batch size as often and as long as the longest tfjs configuration with that batch size. */
+/** The configuration's key in the results: backend, model, Step-5 split and batch size. */
+function planKey(p: { backend: string; model?: string; validationSplit?: number; batchSize: number }): string {
+  return `${p.backend}/${p.model ?? 'mlp'}/${p.validationSplit ?? ''}/${p.batchSize}`;
+}
+
+/** PyTorch runs each model and batch size as often and as long as the longest tfjs configuration with them. */
 function peerPlan(plans: ConfigPlan[]): ConfigPlan[] {
-  const byBatch = new Map<number, ConfigPlan>();
-  for (const p of plans) {
-    const prev = byBatch.get(p.batchSize);
-    byBatch.set(p.batchSize, {
-      backend: 'pytorch', batchSize: p.batchSize,
+  const byBatch = new Map<string, ConfigPlan>();
+  for (const p of plans.filter((x) => x.validationSplit === undefined)) {
+    const k = `${p.model ?? 'mlp'}/${p.batchSize}`;
+    const prev = byBatch.get(k);
+    byBatch.set(k, {
+      backend: 'pytorch', model: p.model, batchSize: p.batchSize,
       runs: Math.max(prev?.runs ?? 0, p.runs), epochs: Math.max(prev?.epochs ?? 0, p.epochs),
     });
   }
@@ -430,20 +472,20 @@ async function main(): Promise<void> {
       return r;
     }
   };
-  const key = (backend: string, batchSize: number): string => `${backend}/${batchSize}`;
-  const record = (backend: string, batchSize: number, r: WorkerResult): void => {
-    const list = results.get(key(backend, batchSize)) ?? [];
+  const record = (p: ConfigPlan, r: WorkerResult): void => {
+    const list = results.get(planKey(p)) ?? [];
     list.push(r);
-    results.set(key(backend, batchSize), list);
+    results.set(planKey(p), list);
   };
 
-  // Interleaved, batch size by batch size and run by run, so that a slow
-  // spell of the machine hits tfjs and PyTorch alike.
+  // Interleaved, model and batch size by batch size and run by run, so that
+  // a slow spell of the machine hits tfjs and PyTorch alike.
   type Job = { plan: ConfigPlan; run: number };
   const jobs: Job[] = [];
-  const batchSizes = [...new Set([...plans, ...peerPlans].map((p) => p.batchSize))];
-  for (const batchSize of batchSizes) {
-    const here = [...plans, ...peerPlans].filter((p) => p.batchSize === batchSize);
+  const group = (p: ConfigPlan): string => `${p.model ?? 'mlp'}/${p.batchSize}`;
+  const groups = [...new Set([...plans, ...peerPlans].map(group))];
+  for (const g of groups) {
+    const here = [...plans, ...peerPlans].filter((p) => group(p) === g);
     const maxRuns = Math.max(...here.map((p) => p.runs));
     for (let run = 0; run < maxRuns; run++) {
       for (const p of here) if (run < p.runs) jobs.push({ plan: p, run });
@@ -452,12 +494,15 @@ async function main(): Promise<void> {
   for (const [i, job] of jobs.entries()) {
     const { plan: p, run } = job;
     const seed = opts.seed + run;
-    log(`\n[${i + 1}/${jobs.length}] ${p.backend} batch ${p.batchSize}, run ${run + 1}/${p.runs} (seed ${seed}, ${p.epochs} epoch${p.epochs === 1 ? '' : 's'})`);
-    const args = ['--batch-size', String(p.batchSize), '--epochs', String(p.epochs), '--seed', String(seed), ...common];
+    const what = `${p.model === 'cnn' ? 'CNN ' : ''}${p.validationSplit !== undefined ? 'Step 5 (validationSplit) ' : ''}`;
+    log(`\n[${i + 1}/${jobs.length}] ${p.backend} ${what}batch ${p.batchSize}, run ${run + 1}/${p.runs} (seed ${seed}, ${p.epochs} epoch${p.epochs === 1 ? '' : 's'})`);
+    const args = ['--batch-size', String(p.batchSize), '--epochs', String(p.epochs), '--seed', String(seed),
+      ...(p.model === 'cnn' ? ['--model', 'cnn'] : []), ...common];
+    const split = p.validationSplit !== undefined ? ['--validation-split', String(p.validationSplit)] : [];
     const r = await runJob(() => (p.backend === 'pytorch'
       ? peerRun(peer.python ?? 'python3', [...args, '--threads', String(opts.threads)])
-      : tfjsWorker(['--backend', p.backend, ...args])));
-    record(p.backend, p.batchSize, r);
+      : tfjsWorker(['--backend', p.backend, ...args, ...split])));
+    record(p, r);
     log(`  → ${describeRun(r)}`);
   }
 
@@ -466,7 +511,7 @@ async function main(): Promise<void> {
   const wasmAvailable = backends.some((b) => b.name === acc.backend && b.available);
   let accuracyRuns: RunResult[] = [];
   let accuracySource: AccuracySummary['source'] = 'none';
-  const timingRuns = (results.get(key(acc.backend, acc.batchSize)) ?? []).filter(isRun);
+  const timingRuns = (results.get(planKey({ backend: acc.backend, model: 'mlp', batchSize: acc.batchSize })) ?? []).filter(isRun);
   const partial = opts.quick || opts.trainLimit !== undefined;
   if (!partial && timingRuns.length >= acc.seeds && timingRuns.every((r) => r.epochs === acc.epochs)) {
     accuracyRuns = timingRuns;
@@ -487,7 +532,7 @@ async function main(): Promise<void> {
 
   const allPlans = [...plans, ...peerPlans];
   const configurations = allPlans.map((p) => {
-    const list = results.get(key(p.backend, p.batchSize)) ?? [];
+    const list = results.get(planKey(p)) ?? [];
     return { plan: p, runs: list.filter(isRun), failures: list.filter((r): r is FailedRun => !r.ok) };
   });
   const summaries = summarize(configurations);
@@ -506,6 +551,7 @@ async function main(): Promise<void> {
       cpuBatchSizes: opts.cpuBatchSizes, cpuRuns: opts.cpuRuns, cpuEpochs: opts.cpuEpochs,
       seed: opts.seed, peerThreads: opts.threads, dataDir: opts.dataDir, trainLimit: opts.trainLimit,
       maxWait: opts.maxWait, retries: opts.retries,
+      cnn: opts.cnn, cnnRuns: opts.cnnRuns, cnnEpochs: opts.cnnEpochs, cnnBatchSize: opts.cnnBatchSize, step5: opts.step5,
     },
     backends,
     peer,

@@ -397,7 +397,8 @@ export function formatMarkdown(r: BenchReport): string {
     'trains the course MLP (784 → Dense(128, relu) → Dense(10, softmax), Adam 0.001, sparse categorical cross-entropy, ' +
     `shuffled each epoch) on ${trainImages} training images, then evaluates on the 10,000 test images. ` +
     'Rows marked **CNN** train the extension\'s network instead (`createCnn`: Conv 3×3 ×32 relu → MaxPool 2 → Conv 3×3 ×64 relu → ' +
-    'MaxPool 2 → Dense 128 relu → Dense 10, valid padding, Adam 0.001; PyTorch: the same layers), evaluated in one pass. ' +
+    'MaxPool 2 → Dense 128 relu → Dense 10, valid padding, Adam 0.001, the last of several epochs at a tenth of the rate as in its ' +
+    'notebook; PyTorch: the same layers and schedule), evaluated in one pass. ' +
     'The **Step 5** row is what the workbook\'s Step 5 runs: `fit` with the last 10 % of the training set held back and ' +
     'evaluated after each epoch (Keras\' `validationSplit: 0.1`), batch 32; its s/epoch includes that validation, and ' +
     '"× the loop" compares it with the fastest plain configuration of the course model at batch 32. ' +

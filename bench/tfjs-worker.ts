@@ -91,6 +91,8 @@ async function main(): Promise<void> {
   const split = validationSplit !== undefined ? splitValidation(train, validationSplit) : undefined;
   const history = await fit(model, split?.train ?? train, {
     epochs, batchSize, seed, validationData: split?.validation,
+    // As the CNN notebook trains it: the last of several epochs at a tenth of the learning rate.
+    learningRateSchedule: modelName === 'cnn' && epochs > 1 ? (epoch, rate) => (epoch === epochs - 1 ? rate / 10 : rate) : undefined,
     callbacks: {
       onEpochEnd: (epoch, logs) => {
         tensorsAfterEpoch.push(tf.memory().numTensors);

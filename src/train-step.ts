@@ -5,8 +5,9 @@
  * of recorded on tfjs' tape. The course model is such a stack. On the wasm
  * backend each kernel call has a fixed cost that outweighs the arithmetic
  * at batch 32; the tape's version of this step runs about 80 kernels before
- * the optimizer, this one about 20, and the optimizer is the model's own
- * (Adam), so the update is the one model.fit makes.
+ * the optimizer, this one about 20. The optimizer is the model's own, so the
+ * update is the one model.fit makes; on the wasm backend its Adam runs fused,
+ * one pass per weight (fused-adam.ts), for both kinds of step.
  *
  * Gradients, for logits z = a·W + b and mean cross-entropy over n samples:
  *   dz_out = (softmax(z) − onehot(y)) / n

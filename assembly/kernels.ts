@@ -3,6 +3,9 @@
 // backend's own memory: every pointer below is a tensor's offset on that
 // heap (BackendWasm.dataIdMap → memoryOffset). It allocates nothing and
 // has no data of its own, so it never writes outside what it is given.
+// (Hence no Mathf.exp or Mathf.log here: they bring lookup tables, data
+// segments that would land on the backend's heap. test/wasm-kernels.spec.ts
+// checks the built module has none.)
 
 /**
  * One Adam step over n weights, each operation rounded to float32 as tfjs'
@@ -336,5 +339,20 @@ export function filterGradDirect(
         v128.store(o, f32x4.add(v128.load(o), acc));
       }
     }
+  }
+}
+
+/** The relu layer's backward step: dz = da where the layer's output a > 0, else 0. */
+export function reluGrad(da: usize, a: usize, dz: usize, count: i32): void {
+  const zero = f32x4.splat(0);
+  const vectorEnd = count & ~3;
+  let i = 0;
+  for (; i < vectorEnd; i += 4) {
+    const o = <usize>i << 2;
+    v128.store(dz + o, v128.and(v128.load(da + o), f32x4.gt(v128.load(a + o), zero)));
+  }
+  for (; i < count; i++) {
+    const o = <usize>i << 2;
+    store<f32>(dz + o, load<f32>(a + o) > 0 ? load<f32>(da + o) : 0);
   }
 }

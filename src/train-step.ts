@@ -16,6 +16,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { countCorrect, crossEntropyFromProbabilities, meanCrossEntropyFromLogits } from './loss';
 import { fusedAdamFor } from './fused-adam';
+import { denseKernels } from './wasm-dense';
 
 interface DenseLayer {
   kernel: tf.Variable;
@@ -70,6 +71,7 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
   }
   if (layers.length === 0) return undefined;
   const update = updateFor(optimizer, layers.flatMap((l) => [l.kernel, l.bias]));
+  const kernels = denseKernels();
 
   return (batch, y) => tf.tidy(() => {
     // A stack of Dense layers takes flat rows, so its batches come as (n, features).
@@ -83,21 +85,30 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
       a = out;
     });
     const logits = a;
-    const classes = logits.shape[1];
-    const logProbabilities = tf.logSoftmax(logits);
-    const onehot = tf.oneHot(y, classes);
-    const lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
-    const correct = countCorrect(y, logits);
+    const fast = kernels !== undefined && y.dtype === 'int32' ? kernels : undefined;
+    let lossSum: tf.Scalar;
+    let correct: tf.Scalar;
+    let dz: tf.Tensor2D;
+    if (fast !== undefined) {
+      ({ dz, lossSum, correct } = fast.softmaxCrossEntropy(logits, y));
+    } else {
+      const classes = logits.shape[1];
+      const logProbabilities = tf.logSoftmax(logits);
+      const onehot = tf.oneHot(y, classes);
+      lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
+      correct = countCorrect(y, logits);
+      dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;
+    }
 
     const gradients: tf.Tensor[] = new Array<tf.Tensor>(2 * layers.length);
-    let dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;
     for (let i = layers.length - 1; i >= 0; i--) {
       const input = inputs[i];
       gradients[2 * i] = tf.matMul(input, dz, true, false);
       gradients[2 * i + 1] = tf.sum(dz, 0);
       if (i > 0) {
         const da = tf.matMul(dz, layers[i].kernel, false, true) as tf.Tensor2D;
-        dz = layers[i - 1].relu ? (tf.mul(da, tf.step(input)) as tf.Tensor2D) : da;
+        if (!layers[i - 1].relu) dz = da;
+        else dz = fast !== undefined ? fast.reluGrad(da, input) : (tf.mul(da, tf.step(input)) as tf.Tensor2D);
       }
     }
     update(gradients);

@@ -107,10 +107,11 @@ export function fusedAdamFor(optimizer: tf.Optimizer, variables: tf.Variable[]):
         beta1, beta2, oneMinusBeta1, oneMinusBeta2, correction1, correction2, epsilon, step);
       for (const o of outs) o.commit();
     });
-    tf.tidy(() => {
-      adam.accBeta1.assign(tf.mul(adam.accBeta1, adam.beta1));
-      adam.accBeta2.assign(tf.mul(adam.accBeta2, adam.beta2));
-    });
+    // The β powers: written in place where nothing shares them (they are no product's operand).
+    for (const [acc, beta, value] of [[adam.accBeta1, beta1, accBeta1], [adam.accBeta2, beta2, accBeta2]] as [tf.Variable, number, number][]) {
+      if (backend.refCount(acc.dataId) === 1) (backend.typedArrayFromHeap(acc) as Float32Array)[0] = f32(value * beta);
+      else tf.tidy(() => acc.assign(tf.mul(acc, beta)));
+    }
     adam.incrementIterations();
   };
 }

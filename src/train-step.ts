@@ -45,6 +45,19 @@ function updateFor(optimizer: tf.Optimizer, variables: tf.Variable[]): (gradient
   return (gradients) => optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
 }
 
+/**
+ * Whether a Dense layer's forward product is cheaper as (Wᵀ·xᵀ)ᵀ on the
+ * wasm backend. Its matrix product packs the second operand on every call,
+ * and the weights are a new buffer after every update: for a small batch
+ * against large weights (32 × 784 against 784 × 128) packing the weights
+ * costs more than transposing them, the batch and the result.
+ */
+function transposedProduct(batch: number, kernel: tf.Variable): boolean {
+  if (tf.getBackend() !== 'wasm' || process.env.MNIST_WASM_KERNELS === '0') return false;
+  const [inputs, units] = kernel.shape;
+  return inputs * units >= 65536 && batch * (inputs + units) * 2 < inputs * units;
+}
+
 function hasNoExtras(config: tf.serialization.ConfigDict): boolean {
   return ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']
     .every((key) => config[key] === null || config[key] === undefined);
@@ -78,9 +91,20 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     const x = batch as tf.Tensor2D;
     const n = x.shape[0];
     const inputs: tf.Tensor2D[] = [x];
+    // Transposed inputs, where the forward pass made them (see transposedProduct).
+    const transposed: (tf.Tensor2D | undefined)[] = [];
     let a: tf.Tensor2D = x;
     layers.forEach((layer, i) => {
-      const out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+      let out: tf.Tensor2D;
+      if (transposedProduct(n, layer.kernel)) {
+        const aT = tf.transpose(a);
+        transposed[i] = aT;
+        const product = tf.transpose(tf.matMul(tf.transpose(layer.kernel), aT)) as tf.Tensor2D;
+        out = tf.add(product, layer.bias);
+        if (layer.relu) out = tf.relu(out);
+      } else {
+        out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+      }
       if (i < layers.length - 1) inputs.push(out);
       a = out;
     });
@@ -103,7 +127,8 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     const gradients: tf.Tensor[] = new Array<tf.Tensor>(2 * layers.length);
     for (let i = layers.length - 1; i >= 0; i--) {
       const input = inputs[i];
-      gradients[2 * i] = tf.matMul(input, dz, true, false);
+      const inputT = transposed[i];
+      gradients[2 * i] = inputT !== undefined ? tf.matMul(inputT, dz) : tf.matMul(input, dz, true, false);
       gradients[2 * i + 1] = tf.sum(dz, 0);
       if (i > 0) {
         const da = tf.matMul(dz, layers[i].kernel, false, true) as tf.Tensor2D;

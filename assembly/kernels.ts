@@ -356,3 +356,42 @@ export function reluGrad(da: usize, a: usize, dz: usize, count: i32): void {
     store<f32>(dz + o, load<f32>(a + o) > 0 ? load<f32>(da + o) : 0);
   }
 }
+
+/**
+ * A rows × cols matrix transposed (out is cols × rows), in 4 × 4 blocks
+ * turned in registers; the edges one value at a time.
+ */
+export function transpose2d(x: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  const outRowBytes = <usize>rows << 2;
+  const rows4 = rows & ~3;
+  const cols4 = cols & ~3;
+  for (let r = 0; r < rows4; r += 4) {
+    const src = x + <usize>r * rowBytes;
+    for (let c = 0; c < cols4; c += 4) {
+      const s = src + (<usize>c << 2);
+      const v0 = v128.load(s);
+      const v1 = v128.load(s + rowBytes);
+      const v2 = v128.load(s + 2 * rowBytes);
+      const v3 = v128.load(s + 3 * rowBytes);
+      const t0 = i32x4.shuffle(v0, v1, 0, 4, 1, 5);
+      const t1 = i32x4.shuffle(v2, v3, 0, 4, 1, 5);
+      const t2 = i32x4.shuffle(v0, v1, 2, 6, 3, 7);
+      const t3 = i32x4.shuffle(v2, v3, 2, 6, 3, 7);
+      const d = out + <usize>c * outRowBytes + (<usize>r << 2);
+      v128.store(d, i32x4.shuffle(t0, t1, 0, 1, 4, 5));
+      v128.store(d + outRowBytes, i32x4.shuffle(t0, t1, 2, 3, 6, 7));
+      v128.store(d + 2 * outRowBytes, i32x4.shuffle(t2, t3, 0, 1, 4, 5));
+      v128.store(d + 3 * outRowBytes, i32x4.shuffle(t2, t3, 2, 3, 6, 7));
+    }
+    for (let c = cols4; c < cols; c++) {
+      for (let k = 0; k < 4; k++) {
+        store<f32>(out + <usize>c * outRowBytes + (<usize>(r + k) << 2), load<f32>(src + <usize>k * rowBytes + (<usize>c << 2)));
+      }
+    }
+  }
+  for (let r = rows4; r < rows; r++) {
+    const src = x + <usize>r * rowBytes;
+    for (let c = 0; c < cols; c++) store<f32>(out + <usize>c * outRowBytes + (<usize>r << 2), load<f32>(src + (<usize>c << 2)));
+  }
+}

@@ -11,6 +11,7 @@ import { installWasmMatMulFix } from './wasm-matmul';
 import { installWasmConvGradients } from './wasm-conv';
 import { installWasmMaxPoolGrad } from './wasm-pool';
 import { installWasmSum } from './wasm-reduce';
+import { installWasmTranspose } from './wasm-transpose';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -44,6 +45,7 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmConvGradients();
     installWasmMaxPoolGrad();
     installWasmSum();
+    installWasmTranspose();
   }
 };
 

@@ -48,7 +48,9 @@ export function installWasmMatMulFix(): void {
   const transposeLastTwo = (x: tf.TensorInfo, args: KernelArgs): tf.TensorInfo => {
     const rank = x.shape.length;
     const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
-    return transposeKernel.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
+    // Looked up on each call: the matrix transpose (wasm-transpose.ts) may be registered after this.
+    const current = tf.getKernel(tf.Transpose, BACKEND) ?? transposeKernel;
+    return current.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
   };
 
   const kernelFunc = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {

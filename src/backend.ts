@@ -12,6 +12,7 @@ import { installWasmConvGradients } from './wasm-conv';
 import { installWasmMaxPoolGrad } from './wasm-pool';
 import { installWasmSum } from './wasm-reduce';
 import { installWasmTranspose } from './wasm-transpose';
+import { installWasmReluGrad } from './wasm-relu';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -46,6 +47,7 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmMaxPoolGrad();
     installWasmSum();
     installWasmTranspose();
+    installWasmReluGrad();
   }
 };
 

@@ -13,6 +13,7 @@ import { installWasmMaxPoolGrad } from './wasm-pool';
 import { installWasmSum } from './wasm-reduce';
 import { installWasmTranspose } from './wasm-transpose';
 import { installWasmReluGrad } from './wasm-relu';
+import { installWasmIdentity } from './wasm-identity';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -48,6 +49,7 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmSum();
     installWasmTranspose();
     installWasmReluGrad();
+    installWasmIdentity();
   }
 };
 

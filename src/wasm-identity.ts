@@ -29,7 +29,8 @@ export function installWasmIdentity(): void {
     ...original,
     kernelFunc: (args) => {
       const { x } = args.inputs as unknown as { x: tf.TensorInfo };
-      if (x.dtype === 'string') return original.kernelFunc(args);
+      // MNIST_WASM_KERNELS=0 keeps all of tfjs' own kernels, for comparisons.
+      if (x.dtype === 'string' || process.env.MNIST_WASM_KERNELS === '0') return original.kernelFunc(args);
       (args.backend as BackendWasm).incRef(x.dataId);
       return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
     },

@@ -395,3 +395,22 @@ export function transpose2d(x: usize, out: usize, rows: i32, cols: i32): void {
     for (let c = 0; c < cols; c++) store<f32>(out + <usize>c * outRowBytes + (<usize>r << 2), load<f32>(src + (<usize>c << 2)));
   }
 }
+
+/** out = x + bias on every row: x is rows × cols, bias cols values (a layer's bias added to each position). */
+export function addRows(x: usize, bias: usize, out: usize, rows: i32, cols: i32): void {
+  const rowBytes = <usize>cols << 2;
+  const cols4 = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const src = x + <usize>r * rowBytes;
+    const dst = out + <usize>r * rowBytes;
+    let j = 0;
+    for (; j < cols4; j += 4) {
+      const o = <usize>j << 2;
+      v128.store(dst + o, f32x4.add(v128.load(src + o), v128.load(bias + o)));
+    }
+    for (; j < cols; j++) {
+      const o = <usize>j << 2;
+      store<f32>(dst + o, load<f32>(src + o) + load<f32>(bias + o));
+    }
+  }
+}

@@ -32,6 +32,7 @@ export interface Kernels {
   ): void;
   reluGrad(da: number, a: number, dz: number, count: number): void;
   transpose2d(x: number, out: number, rows: number, cols: number): void;
+  addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
   im2colTransposed(
     x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
     strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,

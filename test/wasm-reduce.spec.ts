@@ -52,3 +52,30 @@ describe('the wasm Sum over leading axes (a convolution\'s bias gradient)', () =
     x.dispose();
   });
 });
+
+describe('the wasm Add of a bias to every row', () => {
+  before(async () => {
+    await initBackend('wasm');
+  });
+  after(async () => {
+    await tf.setBackend('wasm');
+  });
+
+  const cases: { name: string; a: number[]; b: number[] }[] = [
+    { name: 'feature maps + one bias per channel', a: [2, 5, 5, 6], b: [6] },
+    { name: 'bias + rows (either order)', a: [7], b: [3, 7] },
+    { name: 'a Dense layer\'s 32 × 10', a: [32, 10], b: [10] },
+    { name: 'same shapes (the backend\'s kernel)', a: [4, 3], b: [4, 3] },
+    { name: 'a column broadcast (the backend\'s kernel)', a: [4, 3], b: [4, 1] },
+  ];
+  for (const c of cases) {
+    it(`equals the cpu backend's: ${c.name}`, async () => {
+      const [va, vb] = [randomValues(c.a.reduce((x, y) => x * y), 12), randomValues(c.b.reduce((x, y) => x * y), 13)];
+      const f = (): tf.Tensor => tf.tidy(() => tf.add(tf.tensor(va, c.a), tf.tensor(vb, c.b)));
+      const wasm = await on('wasm', f);
+      const cpu = await on('cpu', f);
+      expect(wasm.shape).to.deep.equal(cpu.shape);
+      expect(maxRelativeDifference(wasm.values, cpu.values)).to.equal(0);
+    });
+  }
+});

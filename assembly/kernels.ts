@@ -414,3 +414,19 @@ export function addRows(x: usize, bias: usize, out: usize, rows: i32, cols: i32)
     }
   }
 }
+
+/**
+ * A Dense layer's output from its transposed product: out (n × units) =
+ * productᵀ + bias on every row, then relu if asked; product is units × n.
+ */
+export function denseOutputFromTransposed(product: usize, bias: usize, out: usize, units: i32, n: i32, relu: i32): void {
+  for (let u = 0; u < units; u++) {
+    const b = load<f32>(bias + (<usize>u << 2));
+    const src = product + (<usize>u * n << 2);
+    for (let j = 0; j < n; j++) {
+      let v = load<f32>(src + (<usize>j << 2)) + b;
+      if (relu != 0 && !(v > 0)) v = 0;
+      store<f32>(out + (<usize>(j * units + u) << 2), v);
+    }
+  }
+}

@@ -99,9 +99,13 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
       if (transposedProduct(n, layer.kernel)) {
         const aT = tf.transpose(a);
         transposed[i] = aT;
-        const product = tf.transpose(tf.matMul(tf.transpose(layer.kernel), aT)) as tf.Tensor2D;
-        out = tf.add(product, layer.bias);
-        if (layer.relu) out = tf.relu(out);
+        const productT = tf.matMul(tf.transpose(layer.kernel), aT) as tf.Tensor2D;
+        if (kernels !== undefined) {
+          out = kernels.outputFromTransposed(productT, layer.bias, layer.relu);
+        } else {
+          out = tf.add(tf.transpose(productT), layer.bias);
+          if (layer.relu) out = tf.relu(out);
+        }
       } else {
         out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
       }

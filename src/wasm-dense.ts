@@ -23,6 +23,8 @@ export interface DenseLoss {
 
 export interface DenseKernels {
   softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): DenseLoss;
+  /** A Dense layer's output from its product computed transposed (units × n): productᵀ + bias, relu if asked. */
+  outputFromTransposed(product: tf.Tensor2D, bias: tf.Tensor, relu: boolean): tf.Tensor2D;
   /** da where the relu layer's output is positive, else 0. */
   reluGrad(da: tf.Tensor2D, output: tf.Tensor2D): tf.Tensor2D;
 }
@@ -81,6 +83,15 @@ export function denseKernels(): DenseKernels | undefined {
       (backend.typedArrayFromHeap(lossSum) as Float32Array)[0] = loss;
       (backend.typedArrayFromHeap(correct) as Float32Array)[0] = hits;
       return { dz, lossSum, correct };
+    },
+    outputFromTransposed(product, bias, relu) {
+      const [units, n] = product.shape;
+      if (bias.size !== units || bias.dtype !== 'float32' || product.dtype !== 'float32') {
+        throw new Error(`A bias of ${units} float32 values was expected, got ${bias.size} ${bias.dtype} values.`);
+      }
+      const out = tensorOf<tf.Tensor2D>(backend.makeOutput([n, units], 'float32'));
+      kernels.denseOutputFromTransposed(heapOffset(backend, product), heapOffset(backend, bias), heapOffset(backend, out), units, n, relu ? 1 : 0);
+      return out;
     },
     reluGrad(da, output) {
       const dz = tensorOf<tf.Tensor2D>(backend.makeOutput(da.shape, 'float32'));

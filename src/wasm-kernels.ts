@@ -33,6 +33,7 @@ export interface Kernels {
   reluGrad(da: number, a: number, dz: number, count: number): void;
   transpose2d(x: number, out: number, rows: number, cols: number): void;
   addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
+  denseOutputFromTransposed(product: number, bias: number, out: number, units: number, n: number, relu: number): void;
   im2colTransposed(
     x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
     strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,

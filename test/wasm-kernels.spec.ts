@@ -83,6 +83,22 @@ describe('the project\'s WebAssembly kernels (lib/kernels.wasm)', function () {
     tf.dispose([logits, y]);
   });
 
+  it('turn a transposed product into the layer\'s output: + bias, relu', () => {
+    const product = tf.tensor2d(randomValues(6 * 5, 24), [6, 5]) as tf.Tensor2D; // units × batch
+    const bias = tf.tensor1d(randomValues(6, 25));
+    for (const relu of [false, true]) {
+      const out = denseKernels()?.outputFromTransposed(product, bias, relu) as tf.Tensor2D;
+      const expected = tf.tidy(() => {
+        const linear = tf.add(tf.transpose(product), bias);
+        return relu ? tf.relu(linear) : linear;
+      });
+      expect(out.shape).to.deep.equal([5, 6]);
+      expect(maxAbsDifference(out.dataSync() as Float32Array, expected.dataSync() as Float32Array)).to.equal(0);
+      tf.dispose([out, expected]);
+    }
+    tf.dispose([product, bias]);
+  });
+
   it('pass the gradient through relu where the layer\'s output is positive (SIMD part and tail)', () => {
     const a = tf.tensor2d(randomValues(3 * 7, 22), [3, 7]).relu() as tf.Tensor2D;
     const da = tf.tensor2d(randomValues(3 * 7, 23), [3, 7]);

@@ -19,8 +19,7 @@ import { loadMnist } from '../src/mnist';
 import { prepareSamples } from '../src/prepare';
 import { createModel } from '../src/model';
 import { createCnn } from '../src/cnn';
-import { splitValidation } from '../src/prepare';
-import { fit } from '../src/train';
+import { fit, FitOptions } from '../src/train';
 import { evaluate, predictLabels } from '../src/evaluate';
 import { WorkerResult, defaultDataDir, median, parseFlags } from './common';
 
@@ -85,22 +84,28 @@ async function main(): Promise<void> {
   const model = modelName === 'cnn' ? createCnn({ seed }) : createModel({ seed });
   const tensorsBefore = tf.memory().numTensors;
   const tensorsAfterEpoch: number[] = [];
-  // Step 5 of the workbook: fit on the training set with validationSplit 0.1, i.e. the last tenth held back
-  // and evaluated after each epoch, as Keras does. The workbook passes tensors (issue 11's overload of fit);
-  // the same split as Samples trains the same batches through the same loop.
-  const split = validationSplit !== undefined ? splitValidation(train, validationSplit) : undefined;
-  const history = await fit(model, split?.train ?? train, {
-    epochs, batchSize, seed, validationData: split?.validation,
+  // Step 5 of the workbook: the training tensors and fit(model, xTrain, yTrain, { validationSplit }),
+  // which holds back the last fraction and evaluates it after each epoch, as Keras does.
+  const asTensors = validationSplit !== undefined
+    ? { x: tf.tensor2d(train.x, [train.count, train.features]), y: tf.tensor1d(train.y, 'float32') }
+    : undefined;
+  const trainCount = validationSplit !== undefined ? Math.floor(train.count * (1 - validationSplit)) : train.count;
+  const fitOptions: FitOptions = {
+    epochs, batchSize, seed, validationSplit,
     // As the CNN notebook trains it: the last of several epochs at a tenth of the learning rate.
     learningRateSchedule: modelName === 'cnn' && epochs > 1 ? (epoch, rate) => (epoch === epochs - 1 ? rate / 10 : rate) : undefined,
     callbacks: {
       onEpochEnd: (epoch, logs) => {
         tensorsAfterEpoch.push(tf.memory().numTensors);
-        process.stderr.write(`  ${backend} ${modelName}${split ? ' step-5' : ''} batch ${batchSize} seed ${seed}: epoch ${epoch + 1}/${epochs} ` +
+        process.stderr.write(`  ${backend} ${modelName}${asTensors ? ' step-5' : ''} batch ${batchSize} seed ${seed}: epoch ${epoch + 1}/${epochs} ` +
           `loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)} (${tensorsAfterEpoch[epoch]} tensors)\n`);
       },
     },
-  });
+  };
+  const history = asTensors !== undefined
+    ? await fit(model, asTensors.x, asTensors.y, fitOptions)
+    : await fit(model, train, fitOptions);
+  if (asTensors !== undefined) tf.dispose([asTensors.x, asTensors.y]);
 
   const evaluateMs: number[] = [];
   const predictMs: number[] = [];
@@ -124,7 +129,7 @@ async function main(): Promise<void> {
     batchSize,
     epochs,
     seed,
-    trainSamples: (split?.train ?? train).count,
+    trainSamples: trainCount,
     testSamples: test.count,
     loadSeconds,
     secondsPerEpoch: history.secondsPerEpoch,

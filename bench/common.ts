@@ -34,6 +34,10 @@ export interface RunResult {
   probe?: false;
   /** tfjs backend name, or `pytorch`. */
   backend: string;
+  /** `mlp` (the course model; the default) or `cnn` (createCnn). */
+  model?: string;
+  /** The Step-5 configuration: this fraction of the training set held back for validation after each epoch. */
+  validationSplit?: number;
   batchSize: number;
   epochs: number;
   seed: number;

@@ -2,8 +2,10 @@
  * `npm run bench`: trains the course MLP on MNIST once per configuration
  * (tfjs backend × batch size × run), each in a fresh child process
  * (bench/tfjs-worker.ts), next to the same model in PyTorch
- * (bench/peer_torch.py) on the same batch sizes, and writes the table to
- * bench/results.md and the raw figures to bench/results.json.
+ * (bench/peer_torch.py) on the same batch sizes; then what the workbook's
+ * Step 5 runs (fit with validationSplit 0.1, batch 32), and the extension's
+ * CNN (createCnn, batch 64) beside the same CNN in PyTorch. Writes the
+ * table to bench/results.md and the raw figures to bench/results.json.
  *
  * Not a test: nothing here asserts a timing; targets are reported as met or
  * missed. `npm run bench -- --help` lists the options.
@@ -28,6 +30,9 @@ const INSTALL_TORCH = 'sudo apt install python3-torch';
 
 /** The accuracy target's configuration: wasm, batch 32, 5 epochs, 3 seeds. */
 export const ACCURACY_CONFIG = { backend: 'wasm', batchSize: 32, epochs: 5, seeds: 3 } as const;
+
+/** What the workbook's Step 5 holds back for validation (Keras' validationSplit). */
+const STEP5_VALIDATION_SPLIT = 0.1;
 
 const USAGE = `Usage: npm run bench -- [options]
 
@@ -56,6 +61,12 @@ the same model in PyTorch, and writes bench/results.md and bench/results.json.
   --retries N           repeat runs that other processes disturbed (above ${DISTURBED_CORES}
                         core on average), at most N repeats over the whole benchmark
                         (default 3; none once the waiting time is used up)
+  --cnn-runs N          runs of the extension's CNN (createCnn) per backend (default 1)
+  --cnn-epochs N        its epochs per run (default 3, as in its notebook; --quick: 1)
+  --cnn-batch-size N    default 64, as in its notebook
+  --no-cnn              leave out the CNN (tfjs and PyTorch)
+  --no-step5            leave out the row for what the workbook's Step 5 runs (fit with
+                        validationSplit 0.1, batch 32; --runs × --epochs)
   --no-accuracy         skip the extra accuracy runs (3 seeds × 5 epochs, wasm,
                         batch 32) needed when the timing runs do not cover them
   --data-dir DIR        MNIST files (default $MNIST_DATA_DIR, else ../shared/data/mnist)
@@ -87,6 +98,11 @@ interface Options {
   dataDir: string;
   trainLimit?: number;
   out: string;
+  cnn: boolean;
+  cnnRuns: number;
+  cnnEpochs: number;
+  cnnBatchSize: number;
+  step5: boolean;
 }
 
 // The shared parser (src/cli/args.ts): exact whole numbers in these ranges, no empty values.
@@ -102,6 +118,8 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     'max-wait': { type: 'decimal', min: 0, max: 86400 }, retries: { type: 'integer', min: 0, max: 100 },
     'data-dir': { type: 'string', what: 'a directory holding the MNIST files' }, 'train-limit': { type: 'integer', min: 1, max: 60000 },
     out: { type: 'string', what: 'a path prefix for the results' }, help: { type: 'boolean', short: 'h' },
+    'cnn-runs': COUNT, 'cnn-epochs': COUNT, 'cnn-batch-size': { type: 'integer', min: 1, max: 60000 },
+    'no-cnn': { type: 'boolean' }, 'no-step5': { type: 'boolean' },
   });
   if (flags.help) return undefined;
   const quick = flags.quick;
@@ -131,6 +149,11 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     dataDir: path.resolve(flags['data-dir'] ?? defaultDataDir()),
     trainLimit,
     out: out !== undefined ? path.resolve(out.replace(/\.(md|json)$/, '')) : path.join(__dirname, partial ? 'results.quick' : 'results'),
+    cnn: !flags['no-cnn'],
+    cnnRuns: flags['cnn-runs'] ?? 1,
+    cnnEpochs: flags['cnn-epochs'] ?? (quick ? 1 : 3),
+    cnnBatchSize: flags['cnn-batch-size'] ?? 64,
+    step5: !flags['no-step5'],
   };
 }
 
@@ -326,23 +349,40 @@ function plan(options: Options, available: string[]): ConfigPlan[] {
     const batchSizes = cpu ? options.cpuBatchSizes : options.batchSizes;
     for (const batchSize of batchSizes) {
       plans.push({
-        backend, batchSize,
+        backend, model: 'mlp', batchSize,
         runs: cpu ? options.cpuRuns : options.runs,
         epochs: cpu ? options.cpuEpochs : options.epochs,
         note: cpu ? `cpu: ${options.cpuRuns} run × ${options.cpuEpochs} epoch by default (~100 s/epoch); --cpu-runs/--cpu-epochs/--cpu-batch-sizes change it` : undefined,
       });
     }
   }
+  // The backend a student's notebook gets: the first that loads, in initBackend's order (the cpu
+  // backend only where nothing else does).
+  const preferred = available.find((b) => b !== 'cpu') ?? available[0];
+  if (options.step5 && preferred !== undefined) {
+    plans.push({ backend: preferred, model: 'mlp', batchSize: 32, runs: options.runs, epochs: options.epochs, validationSplit: STEP5_VALIDATION_SPLIT });
+  }
+  if (options.cnn) {
+    for (const backend of available.filter((b) => b !== 'cpu')) {
+      plans.push({ backend, model: 'cnn', batchSize: options.cnnBatchSize, runs: options.cnnRuns, epochs: options.cnnEpochs });
+    }
+  }
   return plans;
 }
 
-/** PyTorch runs each batch size as often and as long as the longest tfjs configuration with that batch size. */
+/** The configuration's key in the results: backend, model, Step-5 split and batch size. */
+function planKey(p: { backend: string; model?: string; validationSplit?: number; batchSize: number }): string {
+  return `${p.backend}/${p.model ?? 'mlp'}/${p.validationSplit ?? ''}/${p.batchSize}`;
+}
+
+/** PyTorch runs each model and batch size as often and as long as the longest tfjs configuration with them. */
 function peerPlan(plans: ConfigPlan[]): ConfigPlan[] {
-  const byBatch = new Map<number, ConfigPlan>();
-  for (const p of plans) {
-    const prev = byBatch.get(p.batchSize);
-    byBatch.set(p.batchSize, {
-      backend: 'pytorch', batchSize: p.batchSize,
+  const byBatch = new Map<string, ConfigPlan>();
+  for (const p of plans.filter((x) => x.validationSplit === undefined)) {
+    const k = `${p.model ?? 'mlp'}/${p.batchSize}`;
+    const prev = byBatch.get(k);
+    byBatch.set(k, {
+      backend: 'pytorch', model: p.model, batchSize: p.batchSize,
       runs: Math.max(prev?.runs ?? 0, p.runs), epochs: Math.max(prev?.epochs ?? 0, p.epochs),
     });
   }
@@ -429,20 +469,20 @@ async function main(): Promise<void> {
       return r;
     }
   };
-  const key = (backend: string, batchSize: number): string => `${backend}/${batchSize}`;
-  const record = (backend: string, batchSize: number, r: WorkerResult): void => {
-    const list = results.get(key(backend, batchSize)) ?? [];
+  const record = (p: ConfigPlan, r: WorkerResult): void => {
+    const list = results.get(planKey(p)) ?? [];
     list.push(r);
-    results.set(key(backend, batchSize), list);
+    results.set(planKey(p), list);
   };
 
-  // Interleaved, batch size by batch size and run by run, so that a slow
-  // spell of the machine hits tfjs and PyTorch alike.
+  // Interleaved, model and batch size by batch size and run by run, so that
+  // a slow spell of the machine hits tfjs and PyTorch alike.
   type Job = { plan: ConfigPlan; run: number };
   const jobs: Job[] = [];
-  const batchSizes = [...new Set([...plans, ...peerPlans].map((p) => p.batchSize))];
-  for (const batchSize of batchSizes) {
-    const here = [...plans, ...peerPlans].filter((p) => p.batchSize === batchSize);
+  const group = (p: ConfigPlan): string => `${p.model ?? 'mlp'}/${p.batchSize}`;
+  const groups = [...new Set([...plans, ...peerPlans].map(group))];
+  for (const g of groups) {
+    const here = [...plans, ...peerPlans].filter((p) => group(p) === g);
     const maxRuns = Math.max(...here.map((p) => p.runs));
     for (let run = 0; run < maxRuns; run++) {
       for (const p of here) if (run < p.runs) jobs.push({ plan: p, run });
@@ -451,12 +491,15 @@ async function main(): Promise<void> {
   for (const [i, job] of jobs.entries()) {
     const { plan: p, run } = job;
     const seed = opts.seed + run;
-    log(`\n[${i + 1}/${jobs.length}] ${p.backend} batch ${p.batchSize}, run ${run + 1}/${p.runs} (seed ${seed}, ${p.epochs} epoch${p.epochs === 1 ? '' : 's'})`);
-    const args = ['--batch-size', String(p.batchSize), '--epochs', String(p.epochs), '--seed', String(seed), ...common];
+    const what = `${p.model === 'cnn' ? 'CNN ' : ''}${p.validationSplit !== undefined ? 'Step 5 (validationSplit) ' : ''}`;
+    log(`\n[${i + 1}/${jobs.length}] ${p.backend} ${what}batch ${p.batchSize}, run ${run + 1}/${p.runs} (seed ${seed}, ${p.epochs} epoch${p.epochs === 1 ? '' : 's'})`);
+    const args = ['--batch-size', String(p.batchSize), '--epochs', String(p.epochs), '--seed', String(seed),
+      ...(p.model === 'cnn' ? ['--model', 'cnn'] : []), ...common];
+    const split = p.validationSplit !== undefined ? ['--validation-split', String(p.validationSplit)] : [];
     const r = await runJob(() => (p.backend === 'pytorch'
       ? peerRun(peer.python ?? 'python3', [...args, '--threads', String(opts.threads)])
-      : tfjsWorker(['--backend', p.backend, ...args])));
-    record(p.backend, p.batchSize, r);
+      : tfjsWorker(['--backend', p.backend, ...args, ...split])));
+    record(p, r);
     log(`  → ${describeRun(r)}`);
   }
 
@@ -465,7 +508,7 @@ async function main(): Promise<void> {
   const wasmAvailable = backends.some((b) => b.name === acc.backend && b.available);
   let accuracyRuns: RunResult[] = [];
   let accuracySource: AccuracySummary['source'] = 'none';
-  const timingRuns = (results.get(key(acc.backend, acc.batchSize)) ?? []).filter(isRun);
+  const timingRuns = (results.get(planKey({ backend: acc.backend, model: 'mlp', batchSize: acc.batchSize })) ?? []).filter(isRun);
   const partial = opts.quick || opts.trainLimit !== undefined;
   if (!partial && timingRuns.length >= acc.seeds && timingRuns.every((r) => r.epochs === acc.epochs)) {
     accuracyRuns = timingRuns;
@@ -486,7 +529,7 @@ async function main(): Promise<void> {
 
   const allPlans = [...plans, ...peerPlans];
   const configurations = allPlans.map((p) => {
-    const list = results.get(key(p.backend, p.batchSize)) ?? [];
+    const list = results.get(planKey(p)) ?? [];
     return { plan: p, runs: list.filter(isRun), failures: list.filter((r): r is FailedRun => !r.ok) };
   });
   const summaries = summarize(configurations);
@@ -505,6 +548,7 @@ async function main(): Promise<void> {
       cpuBatchSizes: opts.cpuBatchSizes, cpuRuns: opts.cpuRuns, cpuEpochs: opts.cpuEpochs,
       seed: opts.seed, peerThreads: opts.threads, dataDir: opts.dataDir, trainLimit: opts.trainLimit,
       maxWait: opts.maxWait, retries: opts.retries,
+      cnn: opts.cnn, cnnRuns: opts.cnnRuns, cnnEpochs: opts.cnnEpochs, cnnBatchSize: opts.cnnBatchSize, step5: opts.step5,
     },
     backends,
     peer,

@@ -1,12 +1,15 @@
 /**
  * One benchmark configuration in one fresh Node process: trains the course
- * MLP on MNIST with one tfjs backend and batch size, then times evaluate
+ * MLP (or, with --model cnn, createCnn's CNN) on MNIST with one tfjs backend
+ * and batch size, then times evaluate
  * and predict on the 10,000 test images. Started by bench/run.ts; prints
  * exactly one JSON line (a `WorkerResult`) to stdout, everything else to
  * stderr. Peak RSS is this process's own, so each configuration is measured
  * from a clean start.
  *
  *   node -r ts-node/register bench/tfjs-worker.ts --backend wasm --batch-size 32 --epochs 5 --seed 42
+ *   node -r ts-node/register bench/tfjs-worker.ts --backend wasm --model cnn --batch-size 64 --epochs 1
+ *   node -r ts-node/register bench/tfjs-worker.ts --backend wasm --validation-split 0.1   # what the workbook's Step 5 runs
  *   node -r ts-node/register bench/tfjs-worker.ts --backend tensorflow --probe
  */
 import { performance } from 'perf_hooks';
@@ -15,13 +18,15 @@ import { initBackend } from '../src/backend/backend';
 import { loadMnist } from '../src/data/mnist';
 import { prepareSamples } from '../src/data/prepare';
 import { createModel } from '../src/model/model';
-import { fit } from '../src/train/train';
+import { createCnn } from '../src/model/cnn';
+import { fit, FitOptions } from '../src/train/train';
+import { learningRateScheduler } from '../src/train/callbacks';
 import { evaluate } from '../src/evaluate/evaluate';
 import { predictLabels } from '../src/evaluate/predict';
 import { WorkerResult, defaultDataDir, median, parseFlags } from './common';
 
-/** Repeats of evaluate and predict; their median is reported. */
-const INFERENCE_REPEATS = 3;
+/** Repeats of evaluate and predict; their median is reported. The CNN's passes take seconds each: one. */
+const INFERENCE_REPEATS = { mlp: 3, cnn: 1 } as const;
 
 function emit(result: WorkerResult): void {
   process.stdout.write('\n' + JSON.stringify(result) + '\n');
@@ -45,8 +50,11 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2), {
     backend: 'string', 'batch-size': 'number', epochs: 'number', seed: 'number',
-    'data-dir': 'string', 'train-limit': 'number', probe: 'boolean',
+    'data-dir': 'string', 'train-limit': 'number', probe: 'boolean', model: 'string', 'validation-split': 'number',
   });
+  const modelName = flags.string('model', 'mlp');
+  if (modelName !== 'mlp' && modelName !== 'cnn') throw new Error(`--model expects mlp or cnn, got "${modelName}".`);
+  const validationSplit = flags.optionalNumber('validation-split');
   const backendName = flags.string('backend', 'wasm');
   let backend: string;
   try {
@@ -75,24 +83,38 @@ async function main(): Promise<void> {
   const test = prepareSamples(mnist.test);
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
-  const model = createModel({ seed });
+  const model = modelName === 'cnn' ? createCnn({ seed }) : createModel({ seed });
   const tensorsBefore = tf.memory().numTensors;
   const tensorsAfterEpoch: number[] = [];
-  const history = await fit(model, train, {
-    epochs, batchSize, seed,
-    callbacks: {
-      onEpochEnd: (epoch, logs) => {
-        tensorsAfterEpoch.push(tf.memory().numTensors);
-        process.stderr.write(`  ${backend} batch ${batchSize} seed ${seed}: epoch ${epoch + 1}/${epochs} ` +
-          `loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)} (${tensorsAfterEpoch[epoch]} tensors)\n`);
+  // Step 5 of the workbook: the training tensors and fit(model, xTrain, yTrain, { validationSplit }),
+  // which holds back the last fraction and evaluates it after each epoch, as Keras does.
+  const asTensors = validationSplit !== undefined
+    ? { x: tf.tensor2d(train.x, [train.count, train.features]), y: tf.tensor1d(train.y, 'float32') }
+    : undefined;
+  const trainCount = validationSplit !== undefined ? Math.floor(train.count * (1 - validationSplit)) : train.count;
+  const fitOptions: FitOptions = {
+    epochs, batchSize, seed, validationSplit,
+    // As the CNN notebook trains it: the last of several epochs at a tenth of the learning rate.
+    callbacks: [
+      ...(modelName === 'cnn' && epochs > 1 ? [learningRateScheduler((epoch, rate) => (epoch === epochs - 1 ? rate / 10 : rate))] : []),
+      {
+        onEpochEnd: (epoch, logs) => {
+          tensorsAfterEpoch.push(tf.memory().numTensors);
+          process.stderr.write(`  ${backend} ${modelName}${asTensors ? ' step-5' : ''} batch ${batchSize} seed ${seed}: epoch ${epoch + 1}/${epochs} ` +
+            `loss ${logs.loss.toFixed(4)} acc ${logs.accuracy.toFixed(4)} (${tensorsAfterEpoch[epoch]} tensors)\n`);
+        },
       },
-    },
-  });
+    ],
+  };
+  const history = asTensors !== undefined
+    ? await fit(model, asTensors.x, asTensors.y, fitOptions)
+    : await fit(model, train, fitOptions);
+  if (asTensors !== undefined) tf.dispose([asTensors.x, asTensors.y]);
 
   const evaluateMs: number[] = [];
   const predictMs: number[] = [];
   let score = { loss: NaN, accuracy: NaN };
-  for (let i = 0; i < INFERENCE_REPEATS; i++) {
+  for (let i = 0; i < INFERENCE_REPEATS[modelName]; i++) {
     const e = timed(() => evaluate(model, test));
     score = e.value;
     evaluateMs.push(e.ms);
@@ -105,11 +127,13 @@ async function main(): Promise<void> {
     kind: 'tfjs',
     ok: true,
     backend,
+    model: modelName,
+    validationSplit,
     tfjsVersion: tf.version.tfjs,
     batchSize,
     epochs,
     seed,
-    trainSamples: train.count,
+    trainSamples: trainCount,
     testSamples: test.count,
     loadSeconds,
     secondsPerEpoch: history.secondsPerEpoch,

@@ -8,7 +8,7 @@ import { projectRoot } from '../src/data/project-root';
 
 const SRC = path.join(projectRoot(), 'src');
 /** Earlier folders never import later ones. */
-const ORDER = ['backend', 'data', 'model', 'evaluate', 'train', 'figures', 'own-digit', 'teaching', 'cli'];
+const ORDER = ['data', 'backend', 'model', 'evaluate', 'train', 'figures', 'own-digit', 'teaching', 'cli'];
 
 function modules(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>

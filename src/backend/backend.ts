@@ -10,6 +10,10 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { installWasmMatMulFix } from './wasm-matmul';
 import { installWasmConvGradients } from './wasm-conv';
 import { installWasmMaxPoolGrad } from './wasm-pool';
+import { installWasmSum } from './wasm-reduce';
+import { installWasmTranspose } from './wasm-transpose';
+import { installWasmReluGrad } from './wasm-relu';
+import { installWasmIdentity } from './wasm-identity';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -42,6 +46,10 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmMatMulFix();
     installWasmConvGradients();
     installWasmMaxPoolGrad();
+    installWasmSum();
+    installWasmTranspose();
+    installWasmReluGrad();
+    installWasmIdentity();
   }
 };
 

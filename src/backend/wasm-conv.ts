@@ -15,6 +15,8 @@
  *   backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { Kernels, heapOffset, wasmKernels } from './wasm-kernels';
 
 const BACKEND = 'wasm';
 
@@ -41,6 +43,12 @@ class KernelRunner {
     const out = this.result(name, inputs, attrs);
     this.temporaries.push(out);
     return out;
+  }
+
+  /** A buffer this runner frees at the end. */
+  own(t: tf.TensorInfo): tf.TensorInfo {
+    this.temporaries.push(t);
+    return t;
   }
 
   /** The kernel's final result, which the caller owns. */
@@ -76,6 +84,47 @@ function explicit(top: number, bottom: number, left: number, right: number): Exp
   return [[0, 0], [top, bottom], [left, right], [0, 0]];
 }
 
+/**
+ * The filter gradient as one matrix product: a transposed im2col gathers,
+ * for every filter tap (a, b, channel), the inputs it met at each output
+ * position (kh·kw·ci × positions), and dW = patchesᵀ · dy (positions × co)
+ * is already in the filter's (kh, kw, ci, co) order. The product's second
+ * operand, which the backend packs on every call, is the small dy. The
+ * convolution route below runs XNNPACK with an oh×ow filter, which it
+ * handles far below its matrix-product speed (≈ 2× slower here).
+ */
+function backpropFilterIm2col(args: KernelArgs, kernels: Kernels, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const positions = batchSize * outHeight * outWidth;
+  const taps = filterHeight * filterWidth * inChannels;
+  return withRunner(args, (run) => {
+    const patches = run.own(backend.makeOutput([1, taps, positions], 'float32'));
+    kernels.im2colTransposed(heapOffset(backend, x), heapOffset(backend, patches), batchSize, inHeight, inWidth, inChannels,
+      filterHeight, filterWidth, outHeight, outWidth, info.strideHeight, info.strideWidth, 1, 1, info.padInfo.top, info.padInfo.left);
+    const b = run.temp(tf.Reshape, { x: dy }, { shape: [1, positions, outChannels] });
+    const product = run.temp(tf.BatchMatMul, { a: patches, b }, { transposeA: false, transposeB: false });
+    return run.result(tf.Reshape, { x: product }, { shape: [filterHeight, filterWidth, inChannels, outChannels] });
+  });
+}
+
+/** Up to this many taps (kh·kw·ci) the filter gradient is summed directly: a 3×3 filter over up to 3 channels. */
+const DIRECT_MAX_TAPS = 27;
+
+/** The filter gradient of a layer with few taps (the first layer), in one pass: `filterGradDirect`. */
+function backpropFilterDirect(args: KernelArgs, kernels: Kernels, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  return withRunner(args, (run) => {
+    const scratch = run.own(backend.makeOutput([filterHeight * filterWidth * inChannels * 64], 'float32'));
+    const dw = backend.makeOutput([filterHeight, filterWidth, inChannels, outChannels], 'float32');
+    kernels.filterGradDirect(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, dw), heapOffset(backend, scratch),
+      batchSize, inHeight, inWidth, inChannels, filterHeight, filterWidth, outHeight, outWidth, outChannels,
+      info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+    return dw;
+  });
+}
+
 function backpropFilter(args: KernelArgs): tf.TensorInfo {
   const { x, dy } = args.inputs as unknown as { x: tf.TensorInfo; dy: tf.TensorInfo };
   const attrs = args.attrs as unknown as tf.Conv2DBackpropFilterAttrs;
@@ -85,6 +134,11 @@ function backpropFilter(args: KernelArgs): tf.TensorInfo {
   }
   const [kh, kw, ci, co] = attrs.filterShape;
   const info = forwardGeometry(x.shape, attrs.filterShape, attrs);
+  const kernels = wasmKernels();
+  if (kernels !== undefined && x.dtype === 'float32' && dy.dtype === 'float32') {
+    if (kh * kw * ci <= DIRECT_MAX_TAPS && co % 4 === 0) return backpropFilterDirect(args, kernels, x, dy, info);
+    return backpropFilterIm2col(args, kernels, x, dy, info);
+  }
   const { top, bottom, left, right } = info.padInfo;
   return withRunner(args, (run) => {
     // Batch ↔ channels: x becomes ci images of n channels, dy an oh×ow filter from n to co channels.
@@ -102,6 +156,30 @@ function backpropFilter(args: KernelArgs): tf.TensorInfo {
   });
 }
 
+/**
+ * The input gradient as one matrix product and a scatter: each output
+ * position's dy row times Wᵀ gives what it sent to every input its window
+ * covered (positions × kh·kw·ci, with the small Wᵀ as the packed operand),
+ * and col2im adds those up per input pixel. Any stride and padding.
+ */
+function backpropInputCol2im(args: KernelArgs, kernels: Kernels, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight, filterWidth } = info;
+  const positions = batchSize * outHeight * outWidth;
+  const taps = filterHeight * filterWidth * inChannels;
+  return withRunner(args, (run) => {
+    const w = run.temp(tf.Reshape, { x: filter }, { shape: [taps, outChannels] });
+    const wT = run.temp(tf.Transpose, { x: w }, { perm: [1, 0] });
+    const b = run.temp(tf.Reshape, { x: wT }, { shape: [1, outChannels, taps] });
+    const a = run.temp(tf.Reshape, { x: dy }, { shape: [1, positions, outChannels] });
+    const cols = run.temp(tf.BatchMatMul, { a, b }, { transposeA: false, transposeB: false });
+    const dx = backend.makeOutput([batchSize, inHeight, inWidth, inChannels], 'float32');
+    kernels.col2im(heapOffset(backend, cols), heapOffset(backend, dx), batchSize, inHeight, inWidth, inChannels,
+      filterHeight, filterWidth, outHeight, outWidth, info.strideHeight, info.strideWidth, info.padInfo.top, info.padInfo.left);
+    return dx;
+  });
+}
+
 function backpropInputFor(original: tf.KernelConfig): tf.KernelFunc {
   return (args: KernelArgs) => {
     const { dy, filter } = args.inputs as unknown as { dy: tf.TensorInfo; filter: tf.TensorInfo };
@@ -109,6 +187,8 @@ function backpropInputFor(original: tf.KernelConfig): tf.KernelFunc {
     if (attrs.dataFormat !== 'NHWC') return original.kernelFunc(args);
     const [kh, kw] = filter.shape;
     const info = forwardGeometry(attrs.inputShape, filter.shape, attrs);
+    const kernels = wasmKernels();
+    if (kernels !== undefined && dy.dtype === 'float32' && filter.dtype === 'float32') return backpropInputCol2im(args, kernels, dy, filter, info);
     const { top, bottom, left, right } = info.padInfo;
     const full = [kh - 1 - top, kh - 1 - bottom, kw - 1 - left, kw - 1 - right];
     if (info.strideHeight !== 1 || info.strideWidth !== 1 || full.some((p) => p < 0)) return original.kernelFunc(args);

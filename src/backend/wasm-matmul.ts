@@ -3,7 +3,8 @@
  * multiplies transposed operands (`transposeA` / `transposeB`) about ten
  * times slower than plain ones, and every Dense layer's backward pass asks
  * for exactly that. Transposing first and then running the plain kernel
- * gives the same numbers at the plain kernel's speed. Installed through the
+ * gives the same numbers at the plain kernel's speed (and a small batch
+ * times transposed wide weights is done as (B·Aᵀ)ᵀ). Installed through the
  * public kernel registry, so nothing of tfjs is patched on disk.
  */
 import * as tf from '@tensorflow/tfjs';
@@ -29,16 +30,47 @@ export function installWasmMatMulFix(): void {
   const transposeKernel = tf.getKernel(tf.Transpose, BACKEND);
   if (original === undefined || transposeKernel === undefined) return;
 
+  /**
+   * For A·Bᵀ with A (m × k) and B (n × k): the plain route transposes B and
+   * the backend then packs Bᵀ (2·n·k values moved); the swapped one moves
+   * A twice and the m × n result once. The backward pass of a wide Dense
+   * layer (the CNN's 1600 → 128: a batch of 64 against 204,800 weights)
+   * moves about a quarter as much the swapped way.
+   */
+  const swapPays = (a: tf.TensorInfo, b: tf.TensorInfo): boolean => {
+    const rank = a.shape.length;
+    const [m, k] = a.shape.slice(rank - 2);
+    const n = b.shape[rank - 2];
+    const plain = 2 * n * k;
+    return plain >= 65536 && 2 * m * k + m * n < plain / 2;
+  };
+
   const transposeLastTwo = (x: tf.TensorInfo, args: KernelArgs): tf.TensorInfo => {
     const rank = x.shape.length;
     const perm = [...Array(rank - 2).keys(), rank - 1, rank - 2];
-    return transposeKernel.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
+    // Looked up on each call: the matrix transpose (wasm-transpose.ts) may be registered after this.
+    const current = tf.getKernel(tf.Transpose, BACKEND) ?? transposeKernel;
+    return current.kernelFunc({ inputs: { x }, backend: args.backend, attrs: { perm } }) as tf.TensorInfo;
   };
 
   const kernelFunc = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
     const attrs = args.attrs as unknown as tf.BatchMatMulAttrs;
     if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
+    if (!attrs.transposeA && swapPays(a, b)) {
+      // A·Bᵀ = (B·Aᵀ)ᵀ: transposes the small A and the result instead of the large B.
+      const aT = transposeLastTwo(a, args);
+      try {
+        const product = original.kernelFunc({ inputs: { a: b, b: aT }, backend: args.backend, attrs: { transposeA: false, transposeB: false } }) as tf.TensorInfo;
+        try {
+          return transposeLastTwo(product, args);
+        } finally {
+          (args.backend as tf.KernelBackend).disposeData(product.dataId);
+        }
+      } finally {
+        (args.backend as tf.KernelBackend).disposeData(aT.dataId);
+      }
+    }
     const temporaries: tf.TensorInfo[] = [];
     const plain = (x: tf.TensorInfo, transpose: boolean): tf.TensorInfo => {
       if (!transpose) return x;

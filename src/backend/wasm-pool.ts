@@ -3,12 +3,14 @@
  * `MaxPoolGrad` takes longer than the convolution before it (about 75 ms
  * for a batch of 128 × 26×26×32), while the gradient itself is one pass
  * over the input: route each output gradient to the position that held
- * the window's maximum. This kernel does that pass in JavaScript, straight
- * on the backend's memory. Ties go to the first maximum in row-major
- * order, as on the cpu backend.
+ * the window's maximum. This kernel does that pass straight on the
+ * backend's memory: in the project's WebAssembly (`assembly/kernels.ts`),
+ * or in JavaScript where that is not built. Ties go to the first maximum
+ * in row-major order, as on the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapOffset, wasmKernels } from './wasm-kernels';
 
 const BACKEND = 'wasm';
 
@@ -23,14 +25,20 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
   const info = tf.backend_util.computePool2DInfo(
     input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
   const dx = backend.makeOutput(input.shape, 'float32');
+  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
+  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
+  const { top, left } = info.padInfo;
+  const kernels = wasmKernels();
+  if (kernels !== undefined && input.dtype === 'float32' && dy.dtype === 'float32') {
+    kernels.maxPoolGrad(heapOffset(backend, input), heapOffset(backend, dy), heapOffset(backend, dx),
+      batchSize, inHeight, inWidth, c, outHeight, outWidth, strideHeight, strideWidth, fh, fw, top, left);
+    return dx;
+  }
   // Views of the wasm heap; taken after makeOutput, which may grow (and so move) it.
   const x = backend.typedArrayFromHeap(input) as Float32Array;
   const g = backend.typedArrayFromHeap(dy) as Float32Array;
   const out = backend.typedArrayFromHeap(dx) as Float32Array;
   out.fill(0);
-  const { batchSize, inHeight, inWidth, inChannels: c, outHeight, outWidth, strideHeight, strideWidth } = info;
-  const { effectiveFilterHeight: fh, effectiveFilterWidth: fw } = info;
-  const { top, left } = info.padInfo;
   for (let b = 0; b < batchSize; b++) {
     const image = b * inHeight * inWidth * c;
     for (let oy = 0; oy < outHeight; oy++) {

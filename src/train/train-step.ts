@@ -5,8 +5,9 @@
  * of recorded on tfjs' tape. The course model is such a stack. On the wasm
  * backend each kernel call has a fixed cost that outweighs the arithmetic
  * at batch 32; the tape's version of this step runs about 80 kernels before
- * the optimizer, this one about 20, and the optimizer is the model's own
- * (Adam), so the update is the one model.fit makes.
+ * the optimizer, this one about 20. The optimizer is the model's own, so the
+ * update is the one model.fit makes; on the wasm backend its Adam runs fused,
+ * one pass per weight (fused-adam.ts), for both kinds of step.
  *
  * Gradients, for logits z = a·W + b and mean cross-entropy over n samples:
  *   dz_out = (softmax(z) − onehot(y)) / n
@@ -14,6 +15,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { countCorrect, crossEntropyFromProbabilities, meanCrossEntropyFromLogits } from '../model/loss';
+import { fusedAdamFor } from '../backend/fused-adam';
+import { denseKernels } from '../backend/wasm-dense';
 
 interface DenseLayer {
   kernel: tf.Variable;
@@ -27,6 +30,32 @@ export interface TrainStep {
    * correct answers as scalars (the caller disposes them).
    */
   (x: tf.Tensor, y: tf.Tensor1D): { lossSum: tf.Scalar; correct: tf.Scalar };
+}
+
+/**
+ * The optimizer's update for `variables`, given their gradients in that
+ * order: Adam fused into one pass per weight on the wasm backend, the
+ * optimizer's own `applyGradients` elsewhere. Gradients always reach the
+ * optimizer in the model's weight order, as in `model.fit`, so its state
+ * (one moment slot per position) stays interchangeable with tfjs' own.
+ */
+function updateFor(optimizer: tf.Optimizer, variables: tf.Variable[]): (gradients: tf.Tensor[]) => void {
+  const fused = fusedAdamFor(optimizer, variables);
+  if (fused !== undefined) return fused;
+  return (gradients) => optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
+}
+
+/**
+ * Whether a Dense layer's forward product is cheaper as (Wᵀ·xᵀ)ᵀ on the
+ * wasm backend. Its matrix product packs the second operand on every call,
+ * and the weights are a new buffer after every update: for a small batch
+ * against large weights (32 × 784 against 784 × 128) packing the weights
+ * costs more than transposing them, the batch and the result.
+ */
+function transposedProduct(batch: number, kernel: tf.Variable): boolean {
+  if (tf.getBackend() !== 'wasm' || process.env.MNIST_WASM_KERNELS === '0') return false;
+  const [inputs, units] = kernel.shape;
+  return inputs * units >= 65536 && batch * (inputs + units) * 2 < inputs * units;
 }
 
 function hasNoExtras(config: tf.serialization.ConfigDict): boolean {
@@ -54,37 +83,64 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     layers.push({ kernel, bias, relu: activation === 'relu' });
   }
   if (layers.length === 0) return undefined;
+  const update = updateFor(optimizer, layers.flatMap((l) => [l.kernel, l.bias]));
+  const kernels = denseKernels();
 
   return (batch, y) => tf.tidy(() => {
     // A stack of Dense layers takes flat rows, so its batches come as (n, features).
     const x = batch as tf.Tensor2D;
     const n = x.shape[0];
     const inputs: tf.Tensor2D[] = [x];
+    // Transposed inputs, where the forward pass made them (see transposedProduct).
+    const transposed: (tf.Tensor2D | undefined)[] = [];
     let a: tf.Tensor2D = x;
     layers.forEach((layer, i) => {
-      const out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+      let out: tf.Tensor2D;
+      if (transposedProduct(n, layer.kernel)) {
+        const aT = tf.transpose(a);
+        transposed[i] = aT;
+        const productT = tf.matMul(tf.transpose(layer.kernel), aT) as tf.Tensor2D;
+        if (kernels !== undefined) {
+          out = kernels.outputFromTransposed(productT, layer.bias, layer.relu);
+        } else {
+          out = tf.add(tf.transpose(productT), layer.bias);
+          if (layer.relu) out = tf.relu(out);
+        }
+      } else {
+        out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
+      }
       if (i < layers.length - 1) inputs.push(out);
       a = out;
     });
     const logits = a;
-    const classes = logits.shape[1];
-    const logProbabilities = tf.logSoftmax(logits);
-    const onehot = tf.oneHot(y, classes);
-    const lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
-    const correct = countCorrect(y, logits);
+    const fast = kernels !== undefined && y.dtype === 'int32' ? kernels : undefined;
+    let lossSum: tf.Scalar;
+    let correct: tf.Scalar;
+    let dz: tf.Tensor2D;
+    if (fast !== undefined) {
+      ({ dz, lossSum, correct } = fast.softmaxCrossEntropy(logits, y));
+    } else {
+      const classes = logits.shape[1];
+      const logProbabilities = tf.logSoftmax(logits);
+      const onehot = tf.oneHot(y, classes);
+      lossSum = tf.neg(tf.sum(tf.mul(logProbabilities, onehot))) as tf.Scalar;
+      correct = countCorrect(y, logits);
+      dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;
+    }
 
-    const gradients: tf.NamedTensorMap = {};
-    let dz = tf.div(tf.sub(tf.exp(logProbabilities), onehot), n) as tf.Tensor2D;
+    const gradients: tf.Tensor[] = new Array<tf.Tensor>(2 * layers.length);
     for (let i = layers.length - 1; i >= 0; i--) {
       const input = inputs[i];
-      gradients[layers[i].kernel.name] = tf.matMul(input, dz, true, false);
-      gradients[layers[i].bias.name] = tf.sum(dz, 0);
+      const inputT = transposed[i];
+      gradients[2 * i] = inputT !== undefined ? tf.matMul(inputT, dz) : tf.matMul(input, dz, true, false);
+      gradients[2 * i + 1] = tf.sum(dz, 0);
       if (i > 0) {
         const da = tf.matMul(dz, layers[i].kernel, false, true) as tf.Tensor2D;
-        dz = layers[i - 1].relu ? (tf.mul(da, tf.step(input)) as tf.Tensor2D) : da;
+        if (!layers[i - 1].relu) dz = da;
+        else dz = fast !== undefined ? fast.reluGrad(da, input) : (tf.mul(da, tf.step(input)) as tf.Tensor2D);
       }
     }
-    optimizer.applyGradients(gradients);
+    update(gradients);
     return { lossSum, correct };
   });
 }
@@ -115,15 +171,17 @@ export function tapeStepFor(model: tf.LayersModel): TrainStep {
   const optimizer = model.optimizer;
   const forward = forwardForTape(model);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const update = updateFor(optimizer, variables);
   return (x, y) => tf.tidy(() => {
-    // minimize() runs the loss function in a scope of its own; the count of
-    // correct answers is kept out of it.
+    // computeGradients() runs the loss function in a scope of its own; the
+    // count of correct answers is kept out of it.
     const kept: { correct?: tf.Scalar } = {};
-    const cost = optimizer.minimize(() => {
+    const { value: cost, grads } = optimizer.computeGradients(() => {
       const { scores, logits } = forward(x);
       kept.correct = tf.keep(countCorrect(y, scores));
       return logits ? meanCrossEntropyFromLogits(y, scores) : (tf.mean(crossEntropyFromProbabilities(y, scores)) as tf.Scalar);
-    }, true, variables) as tf.Scalar;
+    }, variables);
+    update(variables.map((v) => grads[v.name]));
     // A kept tensor would outlive every scope: hand out a copy and free it.
     const counted = kept.correct as tf.Scalar;
     const correct = tf.clone(counted);

@@ -53,6 +53,28 @@ describe('the wasm convolution gradients (rebuilt on the fast forward Conv2D)', 
     });
   }
 
+  // The first layer's case (one input channel: the direct filter gradient, 16 and 4 output channels at a time),
+  // and channels in multiples of four (the kernels' SIMD paths).
+  const channelCases: [number, number, Padding, number][] = [[1, 8, 'valid', 1], [1, 20, 'same', 2], [8, 4, 'same', 1], [8, 8, 'same', 2]];
+  for (const [ci, co, pad, stride] of channelCases) {
+    const xShape: [number, number, number, number] = [3, 9, 8, ci];
+    const x = randomValues(xShape.reduce((a, b) => a * b), 6);
+    const filter = randomValues(9 * ci * co, 8);
+    const outShape = tf.backend_util.computeConv2DInfo(xShape, [3, 3, ci, co], stride, 1, pad).outShape;
+    const dy = randomValues(outShape.reduce((a, b) => a * b), 7);
+    const name = `${ci} input and ${co} output channel(s), padding "${pad}", stride ${stride}`;
+    it(`filter gradient equals the cpu backend's, ${name}`, async () => {
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.grad((w: tf.Tensor) =>
+        weighted(tf.conv2d(tf.tensor4d(x, xShape), w as tf.Tensor4D, stride, pad), dy))(
+        tf.tensor4d(filter, [3, 3, ci, co]))), [3, 3, ci, co]);
+    });
+    it(`input gradient equals the cpu backend's, ${name}`, async () => {
+      await expectSameOnBothBackends(() => tf.tidy(() => tf.grad((t: tf.Tensor) =>
+        weighted(tf.conv2d(t as tf.Tensor4D, tf.tensor4d(filter, [3, 3, ci, co]), stride, pad), dy))(
+        tf.tensor4d(x, xShape))), xShape);
+    });
+  }
+
   it('refuses channels-first data with a message that says what is supported', async () => {
     await tf.setBackend('wasm');
     const run = (): unknown => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x: tf.zeros([1, 1, 5, 5]), dy: tf.zeros([1, 1, 3, 3]) },
@@ -61,7 +83,7 @@ describe('the wasm convolution gradients (rebuilt on the fast forward Conv2D)', 
   });
 });
 
-describe('the wasm max-pooling gradient (one pass in JavaScript)', () => {
+describe('the wasm max-pooling gradient (one pass over the backend\'s memory)', () => {
   before(async () => {
     await initBackend('wasm');
   });
@@ -69,17 +91,21 @@ describe('the wasm max-pooling gradient (one pass in JavaScript)', () => {
     await tf.setBackend('wasm');
   });
 
-  const poolCases: { name: string; size: number; stride: number; pad: Padding; input: number; output: number }[] = [
-    { name: '2×2, stride 2, odd input (the last row and column unread)', size: 2, stride: 2, pad: 'valid', input: 13, output: 6 },
-    { name: '3×3, stride 2, "same" (overlapping windows, padding)', size: 3, stride: 2, pad: 'same', input: 9, output: 5 },
+  // 3 channels run the one-channel-at-a-time loop; 6 run four at a time (SIMD) and two after.
+  const poolCases: { name: string; size: number; stride: number; pad: Padding; input: number; output: number; channels: number }[] = [
+    { name: '2×2, stride 2, odd input (the last row and column unread)', size: 2, stride: 2, pad: 'valid', input: 13, output: 6, channels: 3 },
+    { name: '3×3, stride 2, "same" (overlapping windows, padding)', size: 3, stride: 2, pad: 'same', input: 9, output: 5, channels: 3 },
+    { name: '2×2, stride 2, 6 channels', size: 2, stride: 2, pad: 'valid', input: 13, output: 6, channels: 6 },
+    { name: '3×3, stride 2, "same", 6 channels', size: 3, stride: 2, pad: 'same', input: 9, output: 5, channels: 6 },
   ];
-  for (const { name, size, stride, pad, input, output } of poolCases) {
+  for (const { name, size, stride, pad, input, output, channels } of poolCases) {
     it(`equals the cpu backend's, ${name}`, async () => {
       // Whole numbers from a small range, so windows hold ties: both send the gradient to the first maximum.
-      const x = randomValues(2 * input * input * 3, 4).map((v) => Math.round(v * 2));
-      const dy = randomValues(2 * output * output * 3, 5);
+      const x = randomValues(2 * input * input * channels, 4).map((v) => Math.round(v * 2));
+      const dy = randomValues(2 * output * output * channels, 5);
+      const shape = [2, input, input, channels] as [number, number, number, number];
       await expectSameOnBothBackends(() => tf.tidy(() => tf.grad((t: tf.Tensor) =>
-        weighted(tf.maxPool(t as tf.Tensor4D, size, stride, pad), dy))(tf.tensor4d(x, [2, input, input, 3]))), [2, input, input, 3]);
+        weighted(tf.maxPool(t as tf.Tensor4D, size, stride, pad), dy))(tf.tensor4d(x, shape))), shape);
     });
   }
 });

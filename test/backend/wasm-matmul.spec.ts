@@ -19,6 +19,9 @@ describe('the wasm transposed-matmul workaround', () => {
     { name: 'transposeB (input gradient)', a: [32, 128], b: [784, 128], transposeA: false, transposeB: true },
     { name: 'both transposed', a: [7, 5], b: [3, 7], transposeA: true, transposeB: true },
     { name: 'batched rank 3, transposeA', a: [4, 6, 5], b: [4, 6, 3], transposeA: true, transposeB: false },
+    // A small batch against wide weights: computed as (B·Aᵀ)ᵀ.
+    { name: 'transposeB, a batch of 64 against 1600 × 128 weights (swapped operands)', a: [64, 128], b: [1600, 128], transposeA: false, transposeB: true },
+    { name: 'batched rank 3, transposeB (swapped operands)', a: [2, 3, 300], b: [2, 400, 300], transposeA: false, transposeB: true },
   ];
   for (const c of cases) {
     it(`equals the cpu backend: ${c.name}`, async () => {
@@ -45,6 +48,18 @@ describe('the wasm transposed-matmul workaround', () => {
     const cpu = await on('cpu', grads);
     await tf.setBackend('wasm');
     expect(maxAbsDifference(wasm.values, cpu.values)).to.be.below(1e-4);
+  });
+
+  it('frees its temporaries when it swaps the operands', () => {
+    const a = tf.tensor2d(randomValues(8 * 128, 7), [8, 128]);
+    const b = tf.tensor2d(randomValues(1600 * 128, 8), [1600, 128]);
+    tf.matMul(a, b, false, true).dispose();
+    const before = tf.memory();
+    for (let i = 0; i < 5; i++) tf.matMul(a, b, false, true).dispose();
+    expect(tf.memory().numBytes).to.equal(before.numBytes);
+    expect(tf.engine().backend.numDataIds()).to.equal(before.numDataBuffers);
+    a.dispose();
+    b.dispose();
   });
 
   it('frees its temporary transposes', () => {

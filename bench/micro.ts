@@ -1,0 +1,46 @@
+/**
+ * Micro-benchmark of one training step (no data loading, random batch):
+ * `node -r ts-node/register bench/micro.ts mlp|cnn [batch] [steps]`. Reports
+ * wall and CPU milliseconds per step; CPU time is the steadier figure on a
+ * busy machine, since the wasm backend runs on one thread.
+ */
+import { performance } from 'perf_hooks';
+import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../src/backend/backend';
+import { createModel } from '../src/model/model';
+import { createCnn } from '../src/model/cnn';
+import { trainStepFor } from '../src/train/train-step';
+import { inputTensor } from '../src/model/model-input';
+
+async function main() {
+  await initBackend('wasm');
+  const kind = process.argv[2] ?? 'mlp';
+  const batch = Number(process.argv[3] ?? 32);
+  const iters = Number(process.argv[4] ?? 300);
+  const model = kind === 'cnn' ? createCnn() : createModel();
+  const step = trainStepFor(model);
+  const xv = new Float32Array(batch * 784).map(() => Math.random());
+  const yv = new Int32Array(batch).map(() => Math.floor(Math.random() * 10));
+  const run = () => tf.tidy(() => {
+    const xs = inputTensor(model, xv, batch);
+    const ys = tf.tensor1d(yv, 'int32');
+    const r = step(xs, ys);
+    return [r.lossSum, r.correct];
+  }).forEach((t) => t.dispose());
+  for (let i = 0; i < 20; i++) run();
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let r = 0; r < 5; r++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    for (let i = 0; i < iters; i++) run();
+    const c = process.cpuUsage(c0);
+    times.push((performance.now() - t0) / iters);
+    cpu.push((c.user + c.system) / 1000 / iters);
+  }
+  times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  console.log(`${kind} batch ${batch}: ms/step wall min ${times[0].toFixed(3)} median ${times[2].toFixed(3)}; ` +
+    `CPU ms/step median ${cpu[2].toFixed(3)}; tensors ${tf.memory().numTensors}`);
+}
+main();

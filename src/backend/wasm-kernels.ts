@@ -1,0 +1,88 @@
+/**
+ * The project's own WebAssembly kernels (`assembly/kernels.ts`, compiled by
+ * AssemblyScript to `lib/kernels.wasm` during `npm ci` / `npm run build`;
+ * no native compiler, nothing downloaded). The module imports the wasm
+ * backend's memory, so it works on tensors where they lie, by their heap
+ * offsets, without copies. Loaded once per backend instance; undefined
+ * where the file is missing or this WebAssembly has no SIMD, and callers
+ * then keep tfjs' own kernels.
+ */
+import * as fs from 'fs';
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { projectPath } from '../data/project-root';
+
+export interface Kernels {
+  adam(
+    w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
+    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number, step: number,
+  ): void;
+  maxPoolGrad(
+    x: number, dy: number, dx: number, batch: number, inH: number, inW: number, c: number, outH: number, outW: number,
+    strideH: number, strideW: number, filterH: number, filterW: number, top: number, left: number,
+  ): void;
+  sumRows(x: number, out: number, totals: number, rows: number, cols: number): void;
+  col2im(
+    cols: number, dx: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
+    strideH: number, strideW: number, top: number, left: number,
+  ): void;
+  filterGradDirect(
+    x: number, dy: number, dw: number, scratch: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number,
+    outH: number, outW: number, co: number, strideH: number, strideW: number, top: number, left: number,
+  ): void;
+  reluGrad(da: number, a: number, dz: number, count: number): void;
+  transpose2d(x: number, out: number, rows: number, cols: number): void;
+  addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
+  denseOutputFromTransposed(product: number, bias: number, out: number, units: number, n: number, relu: number): void;
+  im2colTransposed(
+    x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
+    strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,
+  ): void;
+}
+
+/** From src/ (ts-node) and from lib/ alike: the repository's lib/ folder. */
+export const KERNELS_FILE = projectPath('lib', 'kernels.wasm');
+
+interface EmscriptenModule {
+  asm?: { memory?: WebAssembly.Memory };
+}
+
+const loaded = new WeakMap<object, Kernels | null>();
+
+function instantiate(memory: WebAssembly.Memory): Kernels | null {
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(KERNELS_FILE);
+  } catch {
+    return null;
+  }
+  // Without SIMD (very old engines) the module does not validate: keep tfjs' kernels.
+  if (!WebAssembly.validate(bytes)) return null;
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
+    env: { memory, abort: () => { throw new Error('kernels.wasm aborted'); } },
+  });
+  return instance.exports as unknown as Kernels;
+}
+
+/**
+ * The kernels bound to the active wasm backend's memory, or undefined
+ * (another backend, no kernels.wasm, or MNIST_WASM_KERNELS=0, which keeps
+ * tfjs' own kernels for comparison).
+ */
+export function wasmKernels(): Kernels | undefined {
+  if (tf.getBackend() !== 'wasm' || process.env.MNIST_WASM_KERNELS === '0') return undefined;
+  const backend = tf.backend() as BackendWasm;
+  const module = backend.wasm as unknown as EmscriptenModule;
+  let kernels = loaded.get(backend);
+  if (kernels === undefined) {
+    const memory = module.asm?.memory;
+    kernels = memory instanceof WebAssembly.Memory ? instantiate(memory) : null;
+    loaded.set(backend, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+/** Where a tensor's values start on the wasm heap, in bytes. */
+export function heapOffset(backend: BackendWasm, t: tf.TensorInfo): number {
+  return backend.dataIdMap.get(t.dataId).memoryOffset;
+}

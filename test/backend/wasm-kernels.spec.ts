@@ -1,0 +1,110 @@
+import * as fs from 'fs';
+import { expect } from 'chai';
+import * as tf from '@tensorflow/tfjs';
+import { KERNELS_FILE, wasmKernels } from '../../src/backend/wasm-kernels';
+import { denseKernels } from '../../src/backend/wasm-dense';
+import { maxAbsDifference, randomValues } from '../support/compare-backends';
+
+/** The ids of a WebAssembly module's sections, in order. */
+function sectionIds(bytes: Uint8Array): number[] {
+  const ids: number[] = [];
+  let at = 8; // magic and version
+  while (at < bytes.length) {
+    const id = bytes[at++];
+    let size = 0;
+    let shift = 0;
+    for (;;) {
+      const byte = bytes[at++];
+      size |= (byte & 0x7f) << shift;
+      shift += 7;
+      if ((byte & 0x80) === 0) break;
+    }
+    ids.push(id);
+    at += size;
+  }
+  return ids;
+}
+
+describe('the project\'s WebAssembly kernels (lib/kernels.wasm)', function () {
+  let backendBefore: string;
+  before(async function () {
+    backendBefore = tf.getBackend();
+    const ok = await tf.setBackend('wasm').catch(() => false);
+    if (!ok) this.skip();
+  });
+  after(async () => {
+    await tf.setBackend(backendBefore);
+  });
+
+  it('are built, import the backend\'s memory and bring no data that would land on its heap', () => {
+    const bytes = new Uint8Array(fs.readFileSync(KERNELS_FILE));
+    const module = new WebAssembly.Module(bytes);
+    expect(WebAssembly.Module.imports(module)).to.deep.include({ module: 'env', name: 'memory', kind: 'memory' });
+    const ids = sectionIds(bytes);
+    expect(ids, 'a data section (11) or data count (12)').to.not.include(11);
+    expect(ids).to.not.include(12);
+    expect(ids, 'a start function (8)').to.not.include(8);
+    expect(wasmKernels()).to.not.equal(undefined);
+  });
+
+  it('compute the loss, its gradient and the hits of a batch as tfjs\' ops do', () => {
+    const [n, k] = [7, 10];
+    // Two rows tie for the largest logit: the first one counts, as tf.argMax picks it.
+    const z = randomValues(n * k, 21).map((v) => v * 4);
+    z[3] = z[5] = 9;
+    const labels = [3, 5, 0, 9, 2, 2, 7];
+    const logits = tf.tensor2d(z, [n, k]);
+    const y = tf.tensor1d(labels, 'int32');
+    const fast = denseKernels()?.softmaxCrossEntropy(logits, y);
+    expect(fast).to.not.equal(undefined);
+    const { dz, lossSum, correct } = fast as NonNullable<typeof fast>;
+    const reference = tf.tidy(() => {
+      const logP = tf.logSoftmax(logits);
+      const onehot = tf.oneHot(y, k);
+      return {
+        dz: tf.div(tf.sub(tf.exp(logP), onehot), n),
+        loss: tf.neg(tf.sum(tf.mul(logP, onehot))),
+        correct: tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')),
+      };
+    });
+    expect(maxAbsDifference(dz.dataSync() as Float32Array, reference.dz.dataSync() as Float32Array)).to.be.below(1e-6);
+    expect(lossSum.dataSync()[0]).to.be.closeTo(reference.loss.dataSync()[0], 1e-4);
+    expect(correct.dataSync()[0]).to.equal(reference.correct.dataSync()[0]);
+    expect(correct.dataSync()[0]).to.be.at.least(1); // row 0 hits its label 3 (the first of the tied maxima)
+    tf.dispose([logits, y, dz, lossSum, correct, reference.dz, reference.loss, reference.correct]);
+  });
+
+  it('refuse a label outside the classes, naming it', () => {
+    const logits = tf.zeros([2, 3]) as tf.Tensor2D;
+    const y = tf.tensor1d([0, 3], 'int32');
+    const before = tf.memory().numTensors;
+    expect(() => tf.tidy(() => denseKernels()?.softmaxCrossEntropy(logits, y).dz)).to.throw(/Label 3 in row 1 is not one of the 3 classes 0–2/);
+    expect(tf.memory().numTensors).to.equal(before);
+    tf.dispose([logits, y]);
+  });
+
+  it('turn a transposed product into the layer\'s output: + bias, relu', () => {
+    const product = tf.tensor2d(randomValues(6 * 5, 24), [6, 5]) as tf.Tensor2D; // units × batch
+    const bias = tf.tensor1d(randomValues(6, 25));
+    for (const relu of [false, true]) {
+      const out = denseKernels()?.outputFromTransposed(product, bias, relu) as tf.Tensor2D;
+      const expected = tf.tidy(() => {
+        const linear = tf.add(tf.transpose(product), bias);
+        return relu ? tf.relu(linear) : linear;
+      });
+      expect(out.shape).to.deep.equal([5, 6]);
+      expect(maxAbsDifference(out.dataSync() as Float32Array, expected.dataSync() as Float32Array)).to.equal(0);
+      tf.dispose([out, expected]);
+    }
+    tf.dispose([product, bias]);
+  });
+
+  it('pass the gradient through relu where the layer\'s output is positive (SIMD part and tail)', () => {
+    const a = tf.tensor2d(randomValues(3 * 7, 22), [3, 7]).relu() as tf.Tensor2D;
+    const da = tf.tensor2d(randomValues(3 * 7, 23), [3, 7]);
+    const dz = denseKernels()?.reluGrad(da, a) as tf.Tensor2D;
+    const expected = tf.mul(da, tf.step(a));
+    expect(maxAbsDifference(dz.dataSync() as Float32Array, expected.dataSync() as Float32Array)).to.equal(0);
+    tf.dispose([a, da, dz, expected]);
+  });
+});

@@ -4,7 +4,7 @@
 // heap (BackendWasm.dataIdMap → memoryOffset). It allocates nothing and
 // has no data of its own, so it never writes outside what it is given.
 // (Hence no Mathf.exp or Mathf.log here: they bring lookup tables, data
-// segments that would land on the backend's heap. test/wasm-kernels.spec.ts
+// segments that would land on the backend's heap. test/backend/wasm-kernels.spec.ts
 // checks the built module has none.)
 
 /**

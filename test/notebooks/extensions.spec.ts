@@ -135,9 +135,9 @@ describe('the extension notebooks, executed by Jupyter', function () {
       const base = score(/no regularization, 30 epochs/);
       const drop = score(/dropout 0\.3, 30 epochs/);
       const early = score(/early stopping, \d+ epochs/);
-      // "a little more accurate and has a lower loss"
-      expect(drop.accuracy).to.be.greaterThan(base.accuracy);
+      // "a lower loss ..., at about the same accuracy (within a point)"
       expect(drop.loss).to.be.below(base.loss);
+      expect(Math.abs(drop.accuracy - base.accuracy)).to.be.below(0.01);
       // "less than half of the 30 epochs"; "about that of the 30-epoch model (... a fraction of a point)"; "its test loss is the lowest of the three"
       expect(Number(/early stopping ran (\d+) of 30 epochs/.exec(out)![1])).to.be.below(15);
       expect(Math.abs(early.accuracy - base.accuracy)).to.be.below(0.01);

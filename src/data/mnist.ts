@@ -8,7 +8,7 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec, payloadBytes } from './dataset';
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxArray, IdxExpectation, decompressIdx, parseIdx } from './idx';
-import { DownloadError, downloadFile } from './download';
+import { DownloadError, DownloadOptions, downloadFile } from './download';
 import { projectPath } from './project-root';
 
 export interface ImageSet {
@@ -30,15 +30,8 @@ export interface Mnist {
 }
 
 /** Retry, speed and progress settings passed on to the downloader (see DownloadOptions). */
-export interface DownloadTuning {
-  attempts?: number;
-  backoffMs?: number;
-  timeoutMs?: number;
-  minBytesPerSecond?: number;
-  slowWindowMs?: number;
-  progress?: boolean;
-  progressEveryMs?: number;
-}
+export type DownloadTuning = Pick<DownloadOptions,
+  'attempts' | 'backoffMs' | 'timeoutMs' | 'minBytesPerSecond' | 'slowWindowMs' | 'progress' | 'progressEveryMs'>;
 
 export interface LoadMnistOptions {
   /** Directory holding the four files; nothing is downloaded into it. */

@@ -131,6 +131,33 @@ function layerProblem(layer: LayerSettings, index: number, expected: { units: nu
 }
 
 /**
+ * What is wrong with how `model` is compiled, measured against the course's
+ * `model.compile` (Adam at 0.001, sparse categorical cross-entropy), or
+ * undefined. `what` names the model in the hint ("The model", "The CNN");
+ * the workbook's and the extensions' checks share it.
+ */
+export function courseCompileProblem(model: tf.LayersModel, what: string): string | undefined {
+  const settings = modelSettings(model);
+  if (settings.optimizer === null) {
+    return `${what} is not compiled yet: compiling gives it the optimizer, the loss and the metric it trains with (see model.compile).`;
+  }
+  if (settings.optimizer.kind !== 'Adam') {
+    return `${what} is compiled with the ${settings.optimizer.kind} optimizer; the course trains with Adam (see tf.train in the TensorFlow.js API docs).`;
+  }
+  const rate = settings.optimizer.config.learningRate;
+  if (typeof rate !== 'number' || Math.abs(rate - 0.001) > 1e-9) {
+    return `${what}'s optimizer: its learning rate is ${String(rate)}; the course uses Adam's usual rate of 0.001.`;
+  }
+  if (settings.loss !== 'sparseCategoricalCrossentropy') {
+    const hint = settings.loss === 'categoricalCrossentropy'
+      ? 'it expects one-hot rows, but the labels are whole class numbers 0–9'
+      : 'the loss for 10 classes given as whole-number labels 0–9 compares them with the 10 probabilities';
+    return `${what}'s loss is ${String(settings.loss)}; ${hint}.`;
+  }
+  return undefined;
+}
+
+/**
  * Step 4: the course's model: Dense(128, relu) on 784 inputs, then
  * Dense(10, softmax); compiled with Adam at learning rate 0.001, sparse
  * categorical cross-entropy and the accuracy metric.
@@ -156,22 +183,8 @@ export function checkModel(model: unknown): void {
     units: 10, activation: 'softmax', role: 'the output layer has one neuron per digit, and its outputs are probabilities that add up to 1',
   });
   if (output !== undefined) fail(output);
-  if (settings.optimizer === null) {
-    fail('The model is not compiled: compiling gives it the optimizer, the loss and the metric it trains with (see model.compile).');
-  }
-  if (settings.optimizer.kind !== 'Adam') {
-    fail(`The model is compiled with the ${settings.optimizer.kind} optimizer; the course trains with Adam (see tf.train in the TensorFlow.js API docs).`);
-  }
-  const rate = settings.optimizer.config.learningRate;
-  if (typeof rate !== 'number' || Math.abs(rate - 0.001) > 1e-9) {
-    fail(`The optimizer's learning rate is ${String(rate)}; the course uses Adam's usual rate of 0.001.`);
-  }
-  if (settings.loss !== 'sparseCategoricalCrossentropy') {
-    const hint = settings.loss === 'categoricalCrossentropy'
-      ? 'it expects one-hot rows, but the labels are whole digits 0–9'
-      : 'the loss for 10 classes given as whole-number labels 0–9 compares them with the 10 probabilities';
-    fail(`The model's loss is ${String(settings.loss)}; ${hint}.`);
-  }
+  const compileProblem = courseCompileProblem(model, 'The model');
+  if (compileProblem !== undefined) fail(compileProblem);
   if (!settings.metrics.some((m) => m === 'accuracy' || m === 'acc')) {
     fail(`The model reports ${settings.metrics.length === 0 ? 'no metric' : settings.metrics.join(', ')}; the course watches the accuracy while training.`);
   }

@@ -7,7 +7,7 @@
  * student's model, or the pair the student's model really confuses.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CheckFailed } from './checks';
+import { CheckFailed, courseCompileProblem } from './checks';
 import { predictLabels } from '../evaluate/predict';
 import { confusionMatrix } from '../evaluate/metrics';
 import type { Samples } from '../data/prepare';
@@ -41,21 +41,8 @@ function describeLayers(layers: LayerFacts[]): string {
 
 /** The model must be compiled the way the course compiles: Adam at 0.001, sparse categorical cross-entropy. */
 function checkCompiledLikeCourse(model: tf.LayersModel, what: string): void {
-  const optimizer = model.optimizer as (tf.Optimizer & { learningRate?: unknown }) | undefined;
-  if (optimizer === undefined || optimizer === null) {
-    fail(`${what} is not compiled yet: model.compile() gives it its optimizer and loss, as the course's model.compile(...) line does.`);
-  }
-  if (optimizer.getClassName() !== 'Adam') {
-    fail(`${what} is compiled with ${optimizer.getClassName()}; the course trains with the Adam optimizer (see tf.train.adam in the TensorFlow.js API).`);
-  }
-  if (optimizer.learningRate !== 0.001) {
-    fail(`${what}'s Adam optimizer has the learning rate ${String(optimizer.learningRate)}; the course uses Keras' default rate for Adam.`);
-  }
-  const loss = model.loss;
-  if (typeof loss !== 'string' || loss.replace(/_/g, '').toLowerCase() !== 'sparsecategoricalcrossentropy') {
-    fail(`${what}'s loss is ${typeof loss === 'string' ? loss : 'not named'}: the labels are class numbers (0–9), not one-hot rows, ` +
-      'and the output holds probabilities; the course names the loss that fits both.');
-  }
+  const problem = courseCompileProblem(model, what);
+  if (problem !== undefined) fail(problem);
 }
 
 function isModel(value: unknown): value is tf.LayersModel {

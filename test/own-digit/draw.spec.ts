@@ -288,6 +288,17 @@ describe('npm run draw: the page in a real browser', function () {
     expect(pageErrors).to.deep.equal([]);
   });
 
+  /** A vertical stroke down the middle of another page's canvas, then two frames for the page to read it. */
+  async function drawVerticalStroke(other: Page): Promise<void> {
+    const box = await other.locator('#pad').boundingBox();
+    if (box === null) throw new Error('the canvas is not visible');
+    await other.mouse.move(box.x + 140, box.y + 50);
+    await other.mouse.down();
+    await other.mouse.move(box.x + 140, box.y + 230, { steps: 10 });
+    await other.mouse.up();
+    await other.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+  }
+
   it('says which command creates a model when there is none, and still shows the 28×28 input', async () => {
     const emptyDir = tempDir('mnist-draw-nomodel-');
     const bare = await startDrawServer({ modelDir: emptyDir, port: 0 });
@@ -298,13 +309,7 @@ describe('npm run draw: the page in a real browser', function () {
       const text = await other.textContent('#status');
       expect(text).to.include('No trained model at').and.include('npm start').and.include('reload');
       expect(await other.$eval('#status code', (code) => code.textContent)).to.equal('npm start');
-      const box = await other.locator('#pad').boundingBox();
-      if (box === null) throw new Error('the canvas is not visible');
-      await other.mouse.move(box.x + 140, box.y + 50);
-      await other.mouse.down();
-      await other.mouse.move(box.x + 140, box.y + 230, { steps: 10 });
-      await other.mouse.up();
-      await other.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+      await drawVerticalStroke(other);
       const lit = await other.evaluate(() => {
         const seen = document.getElementById('seen') as HTMLCanvasElement;
         const data = (seen.getContext('2d') as CanvasRenderingContext2D).getImageData(0, 0, seen.width, seen.height).data;
@@ -333,13 +338,7 @@ describe('npm run draw: the page in a real browser', function () {
       other.on('pageerror', (error) => errors.push(error.message));
       await other.goto(cnnServer.url);
       await other.waitForSelector('#status[data-state="ready"]', { timeout: 60000 });
-      const box = await other.locator('#pad').boundingBox();
-      if (box === null) throw new Error('the canvas is not visible');
-      await other.mouse.move(box.x + 140, box.y + 50);
-      await other.mouse.down();
-      await other.mouse.move(box.x + 140, box.y + 230, { steps: 10 });
-      await other.mouse.up();
-      await other.evaluate(() => new Promise<void>((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => resolve()))));
+      await drawVerticalStroke(other);
       const shown = await other.getAttribute('#prediction', 'data-digit');
       const probabilities = await other.$$eval('#probabilities li', (items) => items.map((li) => Number((li as HTMLElement).dataset.probability)));
       const dataUrl = await other.$eval('#pad', (pad) => (pad as HTMLCanvasElement).toDataURL('image/png'));

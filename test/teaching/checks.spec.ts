@@ -8,26 +8,12 @@ import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
 import { fit } from '../../src/train/train';
 import {
-  CheckFailed, checkConfusionMatrix, checkFirstPrediction, checkInputsPerImage, checkModel, checkNormalized, checkReshaped,
+  checkConfusionMatrix, checkFirstPrediction, checkInputsPerImage, checkModel, checkNormalized, checkReshaped,
   checkTraining, checkWeakestDigit, todo,
 } from '../../src/teaching/checks';
 import { confusionMatrix } from '../../src/evaluate/metrics';
+import { run } from '../support/check-output';
 
-/** Runs a check and returns what it printed, or the hint it failed with. */
-function run(check: () => void): { printed: string[]; hint?: string } {
-  const printed: string[] = [];
-  const log = console.log;
-  console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
-  try {
-    check();
-    return { printed };
-  } catch (error) {
-    expect(error).to.be.instanceOf(CheckFailed);
-    return { printed, hint: (error as Error).message };
-  } finally {
-    console.log = log;
-  }
-}
 
 /** `count` generated images: every pixel value 0–255 occurs, and each image has some full ink (255). */
 const raw = (count: number, offset = 0) => ({

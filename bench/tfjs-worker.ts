@@ -83,14 +83,14 @@ async function main(): Promise<void> {
   const test = prepareSamples(mnist.test);
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
-  const model = modelName === 'cnn' ? createCnn({ seed }) : createModel({ seed });
-  const tensorsBefore = tf.memory().numTensors;
-  const tensorsAfterEpoch: number[] = [];
   // Step 5 of the workbook: the training tensors and fit(model, xTrain, yTrain, { validationSplit }),
   // which holds back the last fraction and evaluates it after each epoch, as Keras does.
   const asTensors = validationSplit !== undefined
     ? { x: tf.tensor2d(train.x, [train.count, train.features]), y: tf.tensor1d(train.y, 'float32') }
     : undefined;
+  const model = modelName === 'cnn' ? createCnn({ seed }) : createModel({ seed });
+  const tensorsBefore = tf.memory().numTensors;
+  const tensorsAfterEpoch: number[] = [];
   const trainCount = validationSplit !== undefined ? Math.floor(train.count * (1 - validationSplit)) : train.count;
   const fitOptions: FitOptions = {
     epochs, batchSize, seed, validationSplit,
@@ -109,7 +109,6 @@ async function main(): Promise<void> {
   const history = asTensors !== undefined
     ? await fit(model, asTensors.x, asTensors.y, fitOptions)
     : await fit(model, train, fitOptions);
-  if (asTensors !== undefined) tf.dispose([asTensors.x, asTensors.y]);
 
   const evaluateMs: number[] = [];
   const predictMs: number[] = [];
@@ -122,6 +121,7 @@ async function main(): Promise<void> {
   }
   const tensorsAfterInference = tf.memory().numTensors;
   model.dispose();
+  if (asTensors !== undefined) tf.dispose([asTensors.x, asTensors.y]);
 
   emit({
     kind: 'tfjs',

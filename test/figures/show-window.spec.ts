@@ -147,9 +147,11 @@ describe('npm start --show: the figures window', function () {
       expect(errors).to.deep.equal([]);
       expect(lines[0]).to.include('served to this machine only');
 
+      // The page says it is going with a beacon on pagehide; the browser delivers it after the page is gone,
+      // so the browser stays open until --show has finished (or the wait is over).
       await page.close({ runBeforeUnload: true });
-      await context.close();
       const finished = await Promise.race([shown.then(() => 'finished'), new Promise((r) => setTimeout(() => r('still waiting'), 15000))]);
+      await context.close();
       expect(finished, 'closing the page ends --show').to.equal('finished');
     });
   });

@@ -25,6 +25,8 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'out', 'test-artifacts');
 const VEGA_LITE = 'application/vnd.vegalite.v5+json';
 const PROGRESS_LINE = /Epoch \d+\/\d+ \[[=>.]+\] (\d+)\/\d+/;
+/** What a training cell shows: the live line of the running epoch, or the summary line of a finished one. */
+const TRAINING_OUTPUT = new RegExp(`${PROGRESS_LINE.source}|Epoch \\d+ - [\\d.]+s - loss`);
 
 interface Output {
   output_type: string;
@@ -311,7 +313,8 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
       const lines = await page.locator('.jp-OutputArea-output pre').allInnerTexts();
       const batch = lines.map((t) => PROGRESS_LINE.exec(t)).find((m) => m !== null);
       if (batch && Number(batch[1]) > 0 && lines.some((t) => /Epoch 1\/\d+ \[/.test(t))) {
-        await sleep(2000);
+        // Soon: an epoch takes about a second on wasm, the five about six.
+        await sleep(300);
         await menu('Kernel', /^Interrupt Kernel$/);
         interruptedAt = Date.now();
       } else {
@@ -334,7 +337,8 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
 
     // The interrupted cell is the training cell: Run All stopped there; re-run it and everything below.
     const afterInterrupt = await save();
-    const trainingIndex = afterInterrupt.cells.findIndex((c) => PROGRESS_LINE.test(textOf(c.outputs)));
+    // An epoch takes about a second, so the interrupt may come between an epoch's summary and the next progress line.
+    const trainingIndex = afterInterrupt.cells.findIndex((c) => TRAINING_OUTPUT.test(textOf(c.outputs)));
     expect(trainingIndex, 'the interrupted cell shows its training progress').to.be.at.least(0);
     const nextCode = afterInterrupt.cells.slice(trainingIndex + 1).find((c) => c.cell_type === 'code');
     expect(nextCode?.execution_count, 'Run All stopped at the interrupted cell').to.equal(null);

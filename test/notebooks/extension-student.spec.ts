@@ -1,11 +1,10 @@
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { Notebook, solutionFragments, studentEdition } from '../../src/teaching/student-edition';
-import { writeStudentEdition } from '../../src/cli/student';
 import { realMnistDir } from '../support/real-data';
+import { runStudentEdition } from '../support/student-run';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
@@ -81,19 +80,7 @@ describe('the student editions of the extension notebooks, executed by Jupyter',
         this.skip();
       }
       const REAL_DATA_DIR = realMnistDir(this);
-      const target = writeStudentEdition(path.join(ROOT, 'notebooks', notebook));
-      const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'extension-student-'));
-      let executed: { cells: { source: string | string[]; outputs?: { name?: string; text?: string | string[] }[] }[]; metadata: { first_error?: number } };
-      try {
-        execFileSync(PYTHON, [path.join(projectRoot(), 'test', 'support', 'run-notebook.py'), target, path.join(tmp, 'out.ipynb'), '--stop-on-error'], {
-          env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: REAL_DATA_DIR },
-          stdio: ['ignore', 'ignore', 'pipe'],
-        });
-        executed = JSON.parse(fs.readFileSync(path.join(tmp, 'out.ipynb'), 'utf8'));
-      } finally {
-        fs.rmSync(target, { force: true });
-        fs.rmSync(tmp, { recursive: true, force: true });
-      }
+      const executed = runStudentEdition(path.join(ROOT, 'notebooks', notebook), REAL_DATA_DIR);
       const index = executed.metadata.first_error;
       expect(index, 'an unanswered edition must stop').to.be.a('number');
       const cell = executed.cells[index as number];

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import { execFileSync, spawnSync } from 'child_process';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { ANSWER_PROMPT, Notebook, solutionFragments, stripSolutionCode, studentEdition } from '../../src/teaching/student-edition';
 import { writeStudentEdition } from '../../src/cli/student';
 import { realMnistDir } from '../support/real-data';
+import { ExecutedNotebook, runStudentEdition } from '../support/student-run';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
@@ -92,7 +92,7 @@ describe('the student edition of the workbook', () => {
 
 describe('the student edition executed by Jupyter', function () {
   this.timeout(600000);
-  let executed: { cells: { source: string | string[]; outputs?: { output_type: string; name?: string; text?: string | string[] }[] }[]; metadata: { first_error?: number } };
+  let executed: ExecutedNotebook;
 
   before(function () {
     const probe = spawnSync(PYTHON, ['-c', 'import nbclient, nbformat'], { encoding: 'utf8' });
@@ -102,18 +102,7 @@ describe('the student edition executed by Jupyter', function () {
     }
     const REAL_DATA_DIR = realMnistDir(this);
     execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
-    const target = writeStudentEdition(WORKBOOK);
-    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'student-'));
-    try {
-      execFileSync(PYTHON, [path.join(projectRoot(), 'test', 'support', 'run-notebook.py'), target, path.join(tmp, 'out.ipynb'), '--stop-on-error'], {
-        env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: REAL_DATA_DIR },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      executed = JSON.parse(fs.readFileSync(path.join(tmp, 'out.ipynb'), 'utf8'));
-    } finally {
-      fs.rmSync(target, { force: true });
-      fs.rmSync(tmp, { recursive: true, force: true });
-    }
+    executed = runStudentEdition(WORKBOOK, REAL_DATA_DIR);
   });
 
   it('stops at the first check, with a hint that names the concept', () => {

@@ -118,6 +118,21 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
   async function waitForRunEnd(progressSeen: string[] = [], timeoutMs = 1200000): Promise<void> {
     const until = Date.now() + timeoutMs;
     let quiet = 0;
+    // Every progress line the page shows, caught as the DOM changes: an epoch takes about a second and
+    // the line changes at most once a second, faster than this loop polls a busy page.
+    await page.evaluate((source) => {
+      const pattern = new RegExp(source);
+      const w = window as unknown as { progressSeen: string[]; progressObserver?: MutationObserver };
+      w.progressObserver?.disconnect();
+      w.progressSeen = [];
+      w.progressObserver = new MutationObserver(() => {
+        for (const pre of Array.from(document.querySelectorAll('.jp-OutputArea-output pre'))) {
+          const line = (pre.textContent ?? '').split('\n').find((l) => pattern.test(l));
+          if (line !== undefined && w.progressSeen[w.progressSeen.length - 1] !== line) w.progressSeen.push(line);
+        }
+      });
+      w.progressObserver.observe(document.body, { subtree: true, childList: true, characterData: true });
+    }, PROGRESS_LINE.source);
     await sleep(1000);
     while (quiet < 3) {
       if (Date.now() > until) throw new Error(`the run did not finish in ${timeoutMs / 1000}s: prompts ${(await prompts()).join(' ')}`);
@@ -130,6 +145,12 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
       quiet = !busy && (await kernel()).execution_state === 'idle' ? quiet + 1 : 0;
       await sleep(500);
     }
+    const observed = await page.evaluate(() => {
+      const w = window as unknown as { progressSeen: string[]; progressObserver?: MutationObserver };
+      w.progressObserver?.disconnect();
+      return w.progressSeen;
+    });
+    for (const line of observed) if (!progressSeen.includes(line)) progressSeen.push(line);
   }
 
   async function save(): Promise<Notebook> {

@@ -7,13 +7,13 @@ import { expect } from 'chai';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as path from 'path';
-import { chromium, Browser } from 'playwright-core';
+import { Browser } from 'playwright-core';
+import { launchChromium, requireChromium } from '../support/browser';
 import { FigureServer, WindowFigure, serveFigures, showInBrowser } from '../../src/figures/browser-plots';
 import { confusionMatrixSpec, trainingCurvesSpec } from '../../src/figures/figures';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'out', 'test-artifacts');
 
 function get(url: string, headers: http.OutgoingHttpHeaders = {}): Promise<{ status: number; body: string; bytes: number; csp: string }> {
@@ -77,18 +77,8 @@ describe('npm start --show: the figures window', function () {
     let browser: Browser | undefined;
 
     before(async function () {
-      if (!fs.existsSync(CHROMIUM)) {
-        const reason = `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`;
-        if (process.env.CI) throw new Error(`${reason}; CI must run the browser test.`);
-        console.log(`      (pending: ${reason})`);
-        this.skip();
-      }
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-          '--disable-component-update', '--disable-sync'],
-      });
+      requireChromium(this);
+      browser = await launchChromium();
     });
     after(async () => browser?.close());
 

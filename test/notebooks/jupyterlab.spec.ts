@@ -15,13 +15,13 @@ import { randomBytes } from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { Browser, Page, chromium } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { chromiumMissing, launchChromium } from '../support/browser';
 import { realMnistDir } from '../support/real-data';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
 const WORKBOOK = path.join(ROOT, 'notebooks', 'mnist-workbook.ipynb');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'out', 'test-artifacts');
 const VEGA_LITE = 'application/vnd.vegalite.v5+json';
 const PROGRESS_LINE = /Epoch \d+\/\d+ \[[=>.]+\] (\d+)\/\d+/;
@@ -216,8 +216,8 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
 
   before(async function () {
     const { python, missing } = labPython();
-    const chromiumMissing = fs.existsSync(CHROMIUM) ? undefined : `${CHROMIUM} is missing (apt-get install chromium, or set CHROMIUM_PATH)`;
-    const reason = missing ?? chromiumMissing;
+    const chromiumIsMissing = chromiumMissing();
+    const reason = missing ?? chromiumIsMissing;
     if (reason !== undefined || python === undefined) {
       if (process.env.CI) throw new Error(`CI must run the JupyterLab browser test: ${reason}`);
       this.test!.parent!.title += ` (pending: ${reason})`;
@@ -274,12 +274,7 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
     }
     if (base === '') throw new Error(`JupyterLab did not start:\n${labLog.slice(-3000)}`);
 
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-        '--disable-sync', '--no-first-run'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
     page.on('pageerror', (error) => {
       // JupyterLab's debugger panel asks every kernel for a debug session; tslab has none.

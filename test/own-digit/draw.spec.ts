@@ -13,7 +13,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { PNG } from 'pngjs';
-import { chromium, Browser, Page } from 'playwright-core';
+import { Browser, Page } from 'playwright-core';
+import { launchChromium, requireChromium } from '../support/browser';
 import { UsageError } from '../../src/cli/args';
 import { DrawServer, parseDrawArgs, preprocessModuleSource, startDrawServer } from '../../src/cli/draw';
 import { preprocessDigit } from '../../src/own-digit/preprocess';
@@ -27,7 +28,6 @@ import { realMnist } from '../support/real-data';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = path.join(ROOT, 'out', 'test-artifacts');
 
 function get(url: string, headers: http.OutgoingHttpHeaders = {}, method = 'GET'): Promise<{ status: number; type: string; body: Buffer }> {
@@ -164,24 +164,14 @@ describe('npm run draw: the page in a real browser', function () {
   const pageErrors: string[] = [];
 
   before(async function () {
-    if (!fs.existsSync(CHROMIUM)) {
-      const reason = `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`;
-      if (process.env.CI) throw new Error(`${reason}; CI must run the browser test.`);
-      console.log(`      (pending: ${reason})`);
-      this.skip();
-    }
+    requireChromium(this);
     const mnist = await realMnist(this);
     model = createModel({ seed: 3 });
     await fit(model, prepareSamples(mnist.train, { limit: 10000 }), { epochs: 3, seed: 3 });
     modelDir = tempDir('mnist-draw-model-');
     await saveModel(model, modelDir);
     server = await startDrawServer({ modelDir, port: 0 });
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-        '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1000, height: 760 } });
     const origin = server.url;
     page.on('request', (request) => {

@@ -5,8 +5,11 @@
  * softmax, one-hot, loss, gradient, argmax for the accuracy), each with a
  * fixed cost far above its arithmetic; here one JavaScript loop does all of
  * it. The relu gradient is one SIMD pass (`reluGrad` in assembly/kernels.ts)
- * instead of step + multiply. Undefined (callers keep tfjs' ops) on other
- * backends or without the project's kernels.
+ * instead of step + multiply. The layer's forward product (with bias and
+ * relu) and its weight gradient are the project's own matrix products:
+ * XNNPACK packs the weights on every call, and they are a new buffer after
+ * every update. Undefined (callers keep tfjs' ops) on other backends or
+ * without the project's kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -23,8 +26,10 @@ export interface DenseLoss {
 
 export interface DenseKernels {
   softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): DenseLoss;
-  /** A Dense layer's output from its product computed transposed (units × n): productᵀ + bias, relu if asked. */
-  outputFromTransposed(product: tf.Tensor2D, bias: tf.Tensor, relu: boolean): tf.Tensor2D;
+  /** A Dense layer's output: x·kernel + bias on every row, relu if asked. */
+  forward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, relu: boolean): tf.Tensor2D;
+  /** A Dense layer's weight gradient xᵀ·dz, without transposing x. */
+  weightGrad(x: tf.Tensor2D, dz: tf.Tensor2D): tf.Tensor2D;
   /** da where the relu layer's output is positive, else 0. */
   reluGrad(da: tf.Tensor2D, output: tf.Tensor2D): tf.Tensor2D;
 }
@@ -84,14 +89,27 @@ export function denseKernels(): DenseKernels | undefined {
       (backend.typedArrayFromHeap(correct) as Float32Array)[0] = hits;
       return { dz, lossSum, correct };
     },
-    outputFromTransposed(product, bias, relu) {
-      const [units, n] = product.shape;
-      if (bias.size !== units || bias.dtype !== 'float32' || product.dtype !== 'float32') {
-        throw new Error(`A bias of ${units} float32 values was expected, got ${bias.size} ${bias.dtype} values.`);
+    forward(x, kernel, bias, relu) {
+      const [m, k] = x.shape;
+      const [rows, n] = kernel.shape;
+      if (rows !== k || bias.size !== n || x.dtype !== 'float32' || kernel.dtype !== 'float32' || bias.dtype !== 'float32') {
+        throw new Error(`A Dense layer's forward pass needs float32 x (m × k), kernel (k × n) and bias (n); ` +
+          `got ${x.dtype} [${x.shape.join(', ')}], ${kernel.dtype} [${kernel.shape.join(', ')}] and ${bias.dtype} [${bias.shape.join(', ')}].`);
       }
-      const out = tensorOf<tf.Tensor2D>(backend.makeOutput([n, units], 'float32'));
-      kernels.denseOutputFromTransposed(heapOffset(backend, product), heapOffset(backend, bias), heapOffset(backend, out), units, n, relu ? 1 : 0);
+      const out = tensorOf<tf.Tensor2D>(backend.makeOutput([m, n], 'float32'));
+      kernels.denseForward(heapOffset(backend, x), heapOffset(backend, kernel), heapOffset(backend, bias), heapOffset(backend, out), m, k, n, relu ? 1 : 0);
       return out;
+    },
+    weightGrad(x, dz) {
+      const [m, k] = x.shape;
+      const [rows, n] = dz.shape;
+      if (rows !== m || x.dtype !== 'float32' || dz.dtype !== 'float32') {
+        throw new Error(`A weight gradient needs float32 x (m × k) and dz (m × n) with the same m; ` +
+          `got ${x.dtype} [${x.shape.join(', ')}] and ${dz.dtype} [${dz.shape.join(', ')}].`);
+      }
+      const dw = tensorOf<tf.Tensor2D>(backend.makeOutput([k, n], 'float32'));
+      kernels.denseWeightGrad(heapOffset(backend, x), heapOffset(backend, dz), heapOffset(backend, dw), m, k, n);
+      return dw;
     },
     reluGrad(da, output) {
       const dz = tensorOf<tf.Tensor2D>(backend.makeOutput(da.shape, 'float32'));

@@ -1,11 +1,14 @@
 /**
  * The project's own WebAssembly kernels (`assembly/kernels.ts`, compiled by
- * AssemblyScript to `lib/kernels.wasm` during `npm ci` / `npm run build`;
- * no native compiler, nothing downloaded). The module imports the wasm
- * backend's memory, so it works on tensors where they lie, by their heap
- * offsets, without copies. Loaded once per backend instance; undefined
- * where the file is missing or this WebAssembly has no SIMD, and callers
- * then keep tfjs' own kernels.
+ * AssemblyScript during `npm ci` / `npm run build`; no native compiler,
+ * nothing downloaded). The module imports the wasm backend's memory, so it
+ * works on tensors where they lie, by their heap offsets, without copies.
+ * Two builds of the same source: `lib/kernels-relaxed.wasm` uses relaxed
+ * SIMD (a fused multiply-add in the matrix products; Node.js 22 and later),
+ * `lib/kernels.wasm` plain SIMD for engines without it (Node.js 20). Loaded
+ * once per backend instance, the first build this engine validates;
+ * undefined where neither file is there or this WebAssembly has no SIMD,
+ * and callers then keep tfjs' own kernels.
  */
 import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
@@ -33,7 +36,8 @@ export interface Kernels {
   reluGrad(da: number, a: number, dz: number, count: number): void;
   transpose2d(x: number, out: number, rows: number, cols: number): void;
   addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
-  denseOutputFromTransposed(product: number, bias: number, out: number, units: number, n: number, relu: number): void;
+  denseForward(x: number, w: number, bias: number, out: number, m: number, k: number, n: number, relu: number): void;
+  denseWeightGrad(x: number, dz: number, dw: number, m: number, k: number, n: number): void;
   im2colTransposed(
     x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
     strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,
@@ -42,6 +46,12 @@ export interface Kernels {
 
 /** From src/ (ts-node) and from lib/ alike: the repository's lib/ folder. */
 export const KERNELS_FILE = projectPath('lib', 'kernels.wasm');
+/** The same kernels built with relaxed SIMD, tried first. */
+export const RELAXED_KERNELS_FILE = projectPath('lib', 'kernels-relaxed.wasm');
+
+/** Which build of the kernels runs, once loaded (for the bench's report). */
+export type KernelsBuild = 'relaxed-simd' | 'simd';
+let loadedBuild: KernelsBuild | undefined;
 
 interface EmscriptenModule {
   asm?: { memory?: WebAssembly.Memory };
@@ -49,15 +59,27 @@ interface EmscriptenModule {
 
 const loaded = new WeakMap<object, Kernels | null>();
 
-function instantiate(memory: WebAssembly.Memory): Kernels | null {
-  let bytes: Buffer;
-  try {
-    bytes = fs.readFileSync(KERNELS_FILE);
-  } catch {
-    return null;
+/** The bytes of the first build this engine can compile, or null. */
+function readBuild(): { bytes: Buffer; build: KernelsBuild } | null {
+  const builds: [string, KernelsBuild][] = [[RELAXED_KERNELS_FILE, 'relaxed-simd'], [KERNELS_FILE, 'simd']];
+  for (const [file, build] of builds) {
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(file);
+    } catch {
+      continue;
+    }
+    // Without relaxed SIMD (Node.js 20), or without SIMD at all (very old engines), a build does not validate.
+    if (WebAssembly.validate(bytes)) return { bytes, build };
   }
-  // Without SIMD (very old engines) the module does not validate: keep tfjs' kernels.
-  if (!WebAssembly.validate(bytes)) return null;
+  return null;
+}
+
+function instantiate(memory: WebAssembly.Memory): Kernels | null {
+  const found = readBuild();
+  if (found === null) return null;
+  const { bytes, build } = found;
+  loadedBuild = build;
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
     env: { memory, abort: () => { throw new Error('kernels.wasm aborted'); } },
   });
@@ -80,6 +102,11 @@ export function wasmKernels(): Kernels | undefined {
     loaded.set(backend, kernels);
   }
   return kernels ?? undefined;
+}
+
+/** The build of the kernels in use, after wasmKernels() found one. */
+export function kernelsBuild(): KernelsBuild | undefined {
+  return wasmKernels() === undefined ? undefined : loadedBuild;
 }
 
 /** Where a tensor's values start on the wasm heap, in bytes. */

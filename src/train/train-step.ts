@@ -45,19 +45,6 @@ function updateFor(optimizer: tf.Optimizer, variables: tf.Variable[]): (gradient
   return (gradients) => optimizer.applyGradients(variables.map((v, i) => ({ name: v.name, tensor: gradients[i] })));
 }
 
-/**
- * Whether a Dense layer's forward product is cheaper as (Wᵀ·xᵀ)ᵀ on the
- * wasm backend. Its matrix product packs the second operand on every call,
- * and the weights are a new buffer after every update: for a small batch
- * against large weights (32 × 784 against 784 × 128) packing the weights
- * costs more than transposing them, the batch and the result.
- */
-function transposedProduct(batch: number, kernel: tf.Variable): boolean {
-  if (tf.getBackend() !== 'wasm' || process.env.MNIST_WASM_KERNELS === '0') return false;
-  const [inputs, units] = kernel.shape;
-  return inputs * units >= 65536 && batch * (inputs + units) * 2 < inputs * units;
-}
-
 function hasNoExtras(config: tf.serialization.ConfigDict): boolean {
   return ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'kernelConstraint', 'biasConstraint']
     .every((key) => config[key] === null || config[key] === undefined);
@@ -91,24 +78,12 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     const x = batch as tf.Tensor2D;
     const n = x.shape[0];
     const inputs: tf.Tensor2D[] = [x];
-    // Transposed inputs, where the forward pass made them (see transposedProduct).
-    const transposed: (tf.Tensor2D | undefined)[] = [];
     let a: tf.Tensor2D = x;
     layers.forEach((layer, i) => {
-      let out: tf.Tensor2D;
-      if (transposedProduct(n, layer.kernel)) {
-        const aT = tf.transpose(a);
-        transposed[i] = aT;
-        const productT = tf.matMul(tf.transpose(layer.kernel), aT) as tf.Tensor2D;
-        if (kernels !== undefined) {
-          out = kernels.outputFromTransposed(productT, layer.bias, layer.relu);
-        } else {
-          out = tf.add(tf.transpose(productT), layer.bias);
-          if (layer.relu) out = tf.relu(out);
-        }
-      } else {
-        out = tf.fused.matMul({ a, b: layer.kernel as tf.Tensor2D, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
-      }
+      const kernel = layer.kernel as tf.Tensor2D;
+      const out = kernels !== undefined
+        ? kernels.forward(a, kernel, layer.bias, layer.relu)
+        : tf.fused.matMul({ a, b: kernel, bias: layer.bias, activation: layer.relu ? 'relu' : 'linear' }) as tf.Tensor2D;
       if (i < layers.length - 1) inputs.push(out);
       a = out;
     });
@@ -131,8 +106,7 @@ export function denseStepFor(model: tf.LayersModel): TrainStep | undefined {
     const gradients: tf.Tensor[] = new Array<tf.Tensor>(2 * layers.length);
     for (let i = layers.length - 1; i >= 0; i--) {
       const input = inputs[i];
-      const inputT = transposed[i];
-      gradients[2 * i] = inputT !== undefined ? tf.matMul(inputT, dz) : tf.matMul(input, dz, true, false);
+      gradients[2 * i] = kernels !== undefined ? kernels.weightGrad(input, dz) : tf.matMul(input, dz, true, false);
       gradients[2 * i + 1] = tf.sum(dz, 0);
       if (i > 0) {
         const da = tf.matMul(dz, layers[i].kernel, false, true) as tf.Tensor2D;

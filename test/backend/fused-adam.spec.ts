@@ -116,6 +116,46 @@ describe('Adam fused into one pass per weight (wasm)', function () {
     model.dispose();
   });
 
+  it('stores moments below float32\'s smallest normal number as 0, and moves the weights as tfjs\' Adam does', () => {
+    // Moments that decay into subnormal numbers (a rarely lit pixel's weights)
+    // make every x86 CPU slow; tfjs keeps them, the fused update stores 0.
+    // Lanes 0–4 go through the SIMD loop, 5–6 through its scalar tail.
+    const SMALLEST_NORMAL = 1.1754943508222875e-38;
+    const start = [0.5, -0.25, 0.125, 0, 0.75, -0.5, 0.25];
+    const gradient = [0, 1e-21, 0, 0.5, 0, 0, 1e-21];
+    const firstMoment = [1.2e-38, 0, -1.2e-38, 0.01, 0.02, 1.2e-38, 0];
+    const run = (fused: boolean): { w: Float32Array; m: Float32Array; v: Float32Array } => {
+      const w = variable(() => tf.tensor1d(start), `fused_adam_subnormal_${fused}`);
+      const optimizer = tf.train.adam(0.01);
+      const update = fused ? fusedAdamFor(optimizer, [w]) : (g: tf.Tensor[]) => optimizer.applyGradients([{ name: w.name, tensor: g[0] }]);
+      // One step with a zero gradient creates the moments; then they are set to the values under test.
+      tf.tidy(() => update?.([tf.zerosLike(w)]));
+      const state = optimizer as unknown as { accumulatedFirstMoment: { variable: tf.Variable }[]; accumulatedSecondMoment: { variable: tf.Variable }[] };
+      const [m, v] = [state.accumulatedFirstMoment[0].variable, state.accumulatedSecondMoment[0].variable];
+      tf.tidy(() => {
+        m.assign(tf.tensor1d(firstMoment));
+        v.assign(tf.tensor1d(firstMoment.map(Math.abs)));
+      });
+      tf.tidy(() => update?.([tf.tensor1d(gradient)]));
+      const result = { w: w.dataSync() as Float32Array, m: m.dataSync() as Float32Array, v: v.dataSync() as Float32Array };
+      w.dispose();
+      optimizer.dispose();
+      return result;
+    };
+    const fused = run(true);
+    const reference = run(false);
+    const subnormal = (x: number): boolean => x !== 0 && Math.abs(x) < SMALLEST_NORMAL;
+    // tfjs' own Adam leaves subnormal moments (1.2e-38 · 0.9, and 1e-21² · 0.001); the fused one 0 in their place.
+    expect(Array.from(reference.m).filter(subnormal).length).to.be.at.least(3);
+    expect(Array.from(reference.v).filter(subnormal).length).to.be.at.least(2);
+    expect(Array.from(fused.m).filter(subnormal)).to.deep.equal([]);
+    expect(Array.from(fused.v).filter(subnormal)).to.deep.equal([]);
+    fused.m.forEach((x, i) => expect(x === 0 || x === reference.m[i], `m[${i}]`).to.equal(true));
+    expect(maxAbsDifference(fused.m, reference.m)).to.be.below(SMALLEST_NORMAL);
+    expect(maxAbsDifference(fused.w, reference.w)).to.be.below(1e-6);
+    expect(fused.w[3]).to.not.equal(0); // the weight with a real gradient moved
+  });
+
   it('does not change a clone of a weight that shares its memory', () => {
     const w = variable(() => tf.tensor1d([1, 2, 3, 4, 5]), 'fused_adam_shared');
     const kept = tf.clone(w);

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { KERNELS_FILE, wasmKernels } from '../../src/backend/wasm-kernels';
+import { KERNELS_FILE, RELAXED_KERNELS_FILE, kernelsBuild, wasmKernels } from '../../src/backend/wasm-kernels';
 import { denseKernels } from '../../src/backend/wasm-dense';
 import { maxAbsDifference, randomValues } from '../support/compare-backends';
 
@@ -36,15 +36,26 @@ describe('the project\'s WebAssembly kernels (lib/kernels.wasm)', function () {
     await tf.setBackend(backendBefore);
   });
 
-  it('are built, import the backend\'s memory and bring no data that would land on its heap', () => {
-    const bytes = new Uint8Array(fs.readFileSync(KERNELS_FILE));
-    const module = new WebAssembly.Module(bytes);
-    expect(WebAssembly.Module.imports(module)).to.deep.include({ module: 'env', name: 'memory', kind: 'memory' });
-    const ids = sectionIds(bytes);
-    expect(ids, 'a data section (11) or data count (12)').to.not.include(11);
-    expect(ids).to.not.include(12);
-    expect(ids, 'a start function (8)').to.not.include(8);
+  it('are built twice, import the backend\'s memory and bring no data that would land on its heap', () => {
+    for (const file of [KERNELS_FILE, RELAXED_KERNELS_FILE]) {
+      const bytes = new Uint8Array(fs.readFileSync(file));
+      const ids = sectionIds(bytes);
+      expect(ids, `${file}: a data section (11) or data count (12)`).to.not.include(11);
+      expect(ids).to.not.include(12);
+      expect(ids, `${file}: a start function (8)`).to.not.include(8);
+      if (WebAssembly.validate(bytes)) {
+        expect(WebAssembly.Module.imports(new WebAssembly.Module(bytes))).to.deep.include({ module: 'env', name: 'memory', kind: 'memory' });
+      }
+    }
     expect(wasmKernels()).to.not.equal(undefined);
+  });
+
+  it('use the relaxed-SIMD build where this engine has relaxed SIMD (Node.js 22 and later), the plain one elsewhere', () => {
+    const relaxed = WebAssembly.validate(new Uint8Array(fs.readFileSync(RELAXED_KERNELS_FILE)));
+    expect(WebAssembly.validate(new Uint8Array(fs.readFileSync(KERNELS_FILE)))).to.equal(true);
+    expect(kernelsBuild()).to.equal(relaxed ? 'relaxed-simd' : 'simd');
+    const major = Number(process.versions.node.split('.')[0]);
+    if (major >= 22) expect(relaxed, `Node.js ${process.versions.node} without relaxed SIMD`).to.equal(true);
   });
 
   it('compute the loss, its gradient and the hits of a batch as tfjs\' ops do', () => {
@@ -83,20 +94,51 @@ describe('the project\'s WebAssembly kernels (lib/kernels.wasm)', function () {
     tf.dispose([logits, y]);
   });
 
-  it('turn a transposed product into the layer\'s output: + bias, relu', () => {
-    const product = tf.tensor2d(randomValues(6 * 5, 24), [6, 5]) as tf.Tensor2D; // units × batch
-    const bias = tf.tensor1d(randomValues(6, 25));
-    for (const relu of [false, true]) {
-      const out = denseKernels()?.outputFromTransposed(product, bias, relu) as tf.Tensor2D;
-      const expected = tf.tidy(() => {
-        const linear = tf.add(tf.transpose(product), bias);
-        return relu ? tf.relu(linear) : linear;
-      });
-      expect(out.shape).to.deep.equal([5, 6]);
-      expect(maxAbsDifference(out.dataSync() as Float32Array, expected.dataSync() as Float32Array)).to.equal(0);
-      tf.dispose([out, expected]);
+  // The course model's shapes, and odd ones for the edges: rows beyond a multiple of 4, columns beyond a multiple of 8.
+  const PRODUCT_SHAPES: [number, number, number][] = [[32, 784, 128], [32, 128, 10], [7, 13, 10], [5, 3, 17], [1, 6, 4], [64, 1600, 128]];
+
+  it('compute a Dense layer\'s output, x·W + bias and relu, as tfjs\' ops do', () => {
+    for (const [m, k, n] of PRODUCT_SHAPES) {
+      const x = tf.tensor2d(randomValues(m * k, m + k), [m, k]);
+      const w = tf.tensor2d(randomValues(k * n, k + n), [k, n]);
+      const bias = tf.tensor1d(randomValues(n, n));
+      for (const relu of [false, true]) {
+        const out = denseKernels()?.forward(x, w, bias, relu) as tf.Tensor2D;
+        const expected = tf.tidy(() => {
+          const linear = tf.add(tf.matMul(x, w), bias);
+          return relu ? tf.relu(linear) : linear;
+        });
+        expect(out.shape).to.deep.equal([m, n]);
+        // A fused multiply-add (the relaxed-SIMD build) rounds once where tfjs rounds twice.
+        expect(maxAbsDifference(out.dataSync() as Float32Array, expected.dataSync() as Float32Array), `${m}×${k}·${k}×${n}`).to.be.below(1e-5 * Math.sqrt(k));
+        if (relu) expect(Math.min(...out.dataSync())).to.equal(0);
+        tf.dispose([out, expected]);
+      }
+      tf.dispose([x, w, bias]);
     }
-    tf.dispose([product, bias]);
+  });
+
+  it('compute a Dense layer\'s weight gradient xᵀ·dz as tfjs\' ops do', () => {
+    for (const [m, k, n] of PRODUCT_SHAPES) {
+      const x = tf.tensor2d(randomValues(m * k, 2 * m + k), [m, k]);
+      const dz = tf.tensor2d(randomValues(m * n, m + 2 * n), [m, n]);
+      const dw = denseKernels()?.weightGrad(x, dz) as tf.Tensor2D;
+      const expected = tf.matMul(x, dz, true, false);
+      expect(dw.shape).to.deep.equal([k, n]);
+      expect(maxAbsDifference(dw.dataSync() as Float32Array, expected.dataSync() as Float32Array), `${k}×${m}·${m}×${n}`).to.be.below(1e-5 * Math.sqrt(m));
+      tf.dispose([x, dz, dw, expected]);
+    }
+  });
+
+  it('refuse operands whose shapes do not fit, naming the shapes', () => {
+    const x = tf.zeros([4, 3]) as tf.Tensor2D;
+    const w = tf.zeros([5, 2]) as tf.Tensor2D;
+    const bias = tf.zeros([2]);
+    const before = tf.memory().numTensors;
+    expect(() => denseKernels()?.forward(x, w, bias, false)).to.throw(/float32 \[4, 3\], float32 \[5, 2\]/);
+    expect(() => denseKernels()?.weightGrad(x, w)).to.throw(/float32 \[4, 3\] and float32 \[5, 2\]/);
+    expect(tf.memory().numTensors).to.equal(before);
+    tf.dispose([x, w, bias]);
   });
 
   it('pass the gradient through relu where the layer\'s output is positive (SIMD part and tail)', () => {

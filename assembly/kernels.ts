@@ -455,56 +455,84 @@ export function addRows(x: usize, bias: usize, out: usize, rows: i32, cols: i32)
   return relu != 0 ? f32x4.max(v, f32x4.splat(0)) : v;
 }
 
+/** Whether any of a vector's four floats is nonzero (+0 and −0 count as zero). */
+@inline function anyNonzero(v: v128): bool {
+  return v128.any_true(v128.and(v, i32x4.splat(0x7fffffff)));
+}
+
+/** Where the values of the i-th sparse entry lie in a scratch area of `count` entries: after the positions, 16-byte aligned. */
+@inline function valuesAt(scratch: usize, count: i32): usize {
+  return (scratch + (<usize>count << 2) + 15) & ~(<usize>15);
+}
+
 /**
  * out (m × n) = x (m × k) · w (k × n) + bias on every row, relu if asked:
  * a Dense layer's forward pass, all row-major. Four rows by eight columns
- * at a time, so each weight vector loaded serves four rows; columns beyond
- * the last multiple of 8, and rows beyond the last multiple of 4, one at a time.
+ * at a time, so each weight vector loaded serves four rows. Most of an
+ * MNIST image is 0, so for each four rows the positions where any of them
+ * is nonzero are listed first (in `scratch`: k positions, then k vectors
+ * of the four values), and only those weight rows are read: a product
+ * with 0 adds nothing to a sum. Rows beyond the last multiple of 4, and
+ * columns beyond the last multiple of 8, are done densely one at a time.
  */
-export function denseForward(x: usize, w: usize, bias: usize, out: usize, m: i32, k: i32, n: i32, relu: i32): void {
+export function denseForward(x: usize, w: usize, bias: usize, out: usize, scratch: usize, m: i32, k: i32, n: i32, relu: i32): void {
   const xRow = <usize>k << 2;
   const wRow = <usize>n << 2;
   const n8 = n & ~7;
   const m4 = m & ~3;
-  for (let j = 0; j < n8; j += 8) {
-    const wCol = w + (<usize>j << 2);
-    const b0 = v128.load(bias + (<usize>j << 2));
-    const b1 = v128.load(bias + (<usize>j << 2) + 16);
-    let i = 0;
-    for (; i < m4; i += 4) {
-      const x0 = x + <usize>i * xRow;
-      const x1 = x0 + xRow;
-      const x2 = x1 + xRow;
-      const x3 = x2 + xRow;
+  const positions = scratch;
+  const values = valuesAt(scratch, k);
+  for (let i = 0; i < m4; i += 4) {
+    const x0 = x + <usize>i * xRow;
+    const x1 = x0 + xRow;
+    const x2 = x1 + xRow;
+    const x3 = x2 + xRow;
+    let count = 0;
+    for (let p = 0; p < k; p++) {
+      const o = <usize>p << 2;
+      let v = f32x4.splat(load<f32>(x0 + o));
+      v = f32x4.replace_lane(v, 1, load<f32>(x1 + o));
+      v = f32x4.replace_lane(v, 2, load<f32>(x2 + o));
+      v = f32x4.replace_lane(v, 3, load<f32>(x3 + o));
+      // Written every time, kept only where nonzero: no branch to mispredict.
+      store<u32>(positions + (<usize>count << 2), <u32>p * <u32>wRow);
+      v128.store(values + (<usize>count << 4), v);
+      count += <i32>anyNonzero(v);
+    }
+    for (let j = 0; j < n8; j += 8) {
+      const wCol = w + (<usize>j << 2);
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
       let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let wp = wCol;
-      for (let p = 0; p < k; p++) {
-        const o = <usize>p << 2;
+      for (let t = 0; t < count; t++) {
+        const wp = wCol + <usize>load<u32>(positions + (<usize>t << 2));
+        const xv = v128.load(values + (<usize>t << 4));
         const w0 = v128.load(wp);
         const w1 = v128.load(wp + 16);
-        let a = splatAt(x0 + o);
+        let a = v128.shuffle<f32>(xv, xv, 0, 0, 0, 0);
         c00 = madd(a, w0, c00); c01 = madd(a, w1, c01);
-        a = splatAt(x1 + o);
+        a = v128.shuffle<f32>(xv, xv, 1, 1, 1, 1);
         c10 = madd(a, w0, c10); c11 = madd(a, w1, c11);
-        a = splatAt(x2 + o);
+        a = v128.shuffle<f32>(xv, xv, 2, 2, 2, 2);
         c20 = madd(a, w0, c20); c21 = madd(a, w1, c21);
-        a = splatAt(x3 + o);
+        a = v128.shuffle<f32>(xv, xv, 3, 3, 3, 3);
         c30 = madd(a, w0, c30); c31 = madd(a, w1, c31);
-        wp += wRow;
       }
+      const b0 = v128.load(bias + (<usize>j << 2));
+      const b1 = v128.load(bias + (<usize>j << 2) + 16);
       const d = out + <usize>i * wRow + (<usize>j << 2);
       v128.store(d, finish(c00, b0, relu)); v128.store(d + 16, finish(c01, b1, relu));
       v128.store(d + wRow, finish(c10, b0, relu)); v128.store(d + wRow + 16, finish(c11, b1, relu));
       v128.store(d + 2 * wRow, finish(c20, b0, relu)); v128.store(d + 2 * wRow + 16, finish(c21, b1, relu));
       v128.store(d + 3 * wRow, finish(c30, b0, relu)); v128.store(d + 3 * wRow + 16, finish(c31, b1, relu));
     }
-    for (; i < m; i++) {
-      const xr = x + <usize>i * xRow;
+  }
+  for (let i = m4; i < m; i++) {
+    const xr = x + <usize>i * xRow;
+    for (let j = 0; j < n8; j += 8) {
       let c0 = f32x4.splat(0), c1 = f32x4.splat(0);
-      let wp = wCol;
+      let wp = w + (<usize>j << 2);
       for (let p = 0; p < k; p++) {
         const a = splatAt(xr + (<usize>p << 2));
         c0 = madd(a, v128.load(wp), c0);
@@ -512,8 +540,8 @@ export function denseForward(x: usize, w: usize, bias: usize, out: usize, m: i32
         wp += wRow;
       }
       const d = out + <usize>i * wRow + (<usize>j << 2);
-      v128.store(d, finish(c0, b0, relu));
-      v128.store(d + 16, finish(c1, b1, relu));
+      v128.store(d, finish(c0, v128.load(bias + (<usize>j << 2)), relu));
+      v128.store(d + 16, finish(c1, v128.load(bias + (<usize>j << 2) + 16), relu));
     }
   }
   for (let j = n8; j < n; j++) {
@@ -532,48 +560,73 @@ export function denseForward(x: usize, w: usize, bias: usize, out: usize, m: i32
 /**
  * dw (k × n) = xᵀ · dz for x (m × k) and dz (m × n): a Dense layer's weight
  * gradient, summed over the m rows of the batch without transposing x.
- * Four weight rows by eight columns at a time.
+ * Four weight rows by eight columns at a time; for each four weight rows
+ * only the batch rows whose four x values are not all 0 are summed (listed
+ * first in `scratch`: m positions, then m vectors of the four values), and
+ * weight rows whose x is 0 in the whole batch get 0.
  */
-export function denseWeightGrad(x: usize, dz: usize, dw: usize, m: i32, k: i32, n: i32): void {
+export function denseWeightGrad(x: usize, dz: usize, dw: usize, scratch: usize, m: i32, k: i32, n: i32): void {
   const xRow = <usize>k << 2;
   const dzRow = <usize>n << 2;
   const n8 = n & ~7;
   const k4 = k & ~3;
+  const positions = scratch;
+  const values = valuesAt(scratch, m);
   for (let i = 0; i < k4; i += 4) {
     const xc = x + (<usize>i << 2);
+    let count = 0;
+    for (let r = 0; r < m; r++) {
+      const v = v128.load(xc + <usize>r * xRow);
+      store<u32>(positions + (<usize>count << 2), <u32>r * <u32>dzRow);
+      v128.store(values + (<usize>count << 4), v);
+      count += <i32>anyNonzero(v);
+    }
+    const d = dw + <usize>i * dzRow;
+    if (count == 0) {
+      memory.fill(d, 0, 4 * dzRow);
+      continue;
+    }
     for (let j = 0; j < n8; j += 8) {
       let c00 = f32x4.splat(0), c01 = f32x4.splat(0);
       let c10 = f32x4.splat(0), c11 = f32x4.splat(0);
       let c20 = f32x4.splat(0), c21 = f32x4.splat(0);
       let c30 = f32x4.splat(0), c31 = f32x4.splat(0);
-      let xp = xc;
-      let gp = dz + (<usize>j << 2);
-      for (let r = 0; r < m; r++) {
+      const gCol = dz + (<usize>j << 2);
+      for (let t = 0; t < count; t++) {
+        const gp = gCol + <usize>load<u32>(positions + (<usize>t << 2));
+        const xv = v128.load(values + (<usize>t << 4));
         const g0 = v128.load(gp);
         const g1 = v128.load(gp + 16);
-        const xv = v128.load(xp);
-        let a = f32x4.splat(f32x4.extract_lane(xv, 0));
+        let a = v128.shuffle<f32>(xv, xv, 0, 0, 0, 0);
         c00 = madd(a, g0, c00); c01 = madd(a, g1, c01);
-        a = f32x4.splat(f32x4.extract_lane(xv, 1));
+        a = v128.shuffle<f32>(xv, xv, 1, 1, 1, 1);
         c10 = madd(a, g0, c10); c11 = madd(a, g1, c11);
-        a = f32x4.splat(f32x4.extract_lane(xv, 2));
+        a = v128.shuffle<f32>(xv, xv, 2, 2, 2, 2);
         c20 = madd(a, g0, c20); c21 = madd(a, g1, c21);
-        a = f32x4.splat(f32x4.extract_lane(xv, 3));
+        a = v128.shuffle<f32>(xv, xv, 3, 3, 3, 3);
         c30 = madd(a, g0, c30); c31 = madd(a, g1, c31);
-        xp += xRow;
-        gp += dzRow;
       }
-      const d = dw + <usize>i * dzRow + (<usize>j << 2);
-      v128.store(d, c00); v128.store(d + 16, c01);
-      v128.store(d + dzRow, c10); v128.store(d + dzRow + 16, c11);
-      v128.store(d + 2 * dzRow, c20); v128.store(d + 2 * dzRow + 16, c21);
-      v128.store(d + 3 * dzRow, c30); v128.store(d + 3 * dzRow + 16, c31);
+      const o = d + (<usize>j << 2);
+      v128.store(o, c00); v128.store(o + 16, c01);
+      v128.store(o + dzRow, c10); v128.store(o + dzRow + 16, c11);
+      v128.store(o + 2 * dzRow, c20); v128.store(o + 2 * dzRow + 16, c21);
+      v128.store(o + 3 * dzRow, c30); v128.store(o + 3 * dzRow + 16, c31);
+    }
+    // Columns beyond the last multiple of 8, from the same list.
+    for (let j = n8; j < n; j++) {
+      for (let lane = 0; lane < 4; lane++) {
+        let s: f32 = 0;
+        for (let t = 0; t < count; t++) {
+          const g = load<f32>(dz + <usize>load<u32>(positions + (<usize>t << 2)) + (<usize>j << 2));
+          s += load<f32>(values + (<usize>t << 4) + (<usize>lane << 2)) * g;
+        }
+        store<f32>(d + <usize>lane * dzRow + (<usize>j << 2), s);
+      }
     }
   }
-  // The edges: weight rows beyond the last multiple of 4 and columns beyond the last multiple of 8.
-  for (let i = 0; i < k; i++) {
-    const j0 = i < k4 ? n8 : 0;
-    for (let j = j0; j < n; j++) {
+  // Weight rows beyond the last multiple of 4, densely.
+  for (let i = k4; i < k; i++) {
+    for (let j = 0; j < n; j++) {
       let s: f32 = 0;
       for (let r = 0; r < m; r++) s += load<f32>(x + <usize>r * xRow + (<usize>i << 2)) * load<f32>(dz + <usize>r * dzRow + (<usize>j << 2));
       store<f32>(dw + <usize>i * dzRow + (<usize>j << 2), s);

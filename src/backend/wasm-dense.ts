@@ -38,6 +38,15 @@ function tensorOf<T extends tf.Tensor>(info: tf.TensorInfo): T {
   return tf.engine().makeTensorFromTensorInfo(info) as T;
 }
 
+/**
+ * Room for the products' list of nonzero entries: `count` positions, then
+ * as many vectors of four values, 16-byte aligned (see denseForward in
+ * assembly/kernels.ts).
+ */
+function sparseScratch(count: number): tf.Tensor {
+  return tensorOf<tf.Tensor>((tf.backend() as BackendWasm).makeOutput([count * 5 + 4], 'float32'));
+}
+
 /** The fused pieces for the active backend, or undefined where they do not apply. */
 export function denseKernels(): DenseKernels | undefined {
   const kernels = wasmKernels();
@@ -97,7 +106,11 @@ export function denseKernels(): DenseKernels | undefined {
           `got ${x.dtype} [${x.shape.join(', ')}], ${kernel.dtype} [${kernel.shape.join(', ')}] and ${bias.dtype} [${bias.shape.join(', ')}].`);
       }
       const out = tensorOf<tf.Tensor2D>(backend.makeOutput([m, n], 'float32'));
-      kernels.denseForward(heapOffset(backend, x), heapOffset(backend, kernel), heapOffset(backend, bias), heapOffset(backend, out), m, k, n, relu ? 1 : 0);
+      const scratch = sparseScratch(k);
+      kernels.denseForward(
+        heapOffset(backend, x), heapOffset(backend, kernel), heapOffset(backend, bias), heapOffset(backend, out), heapOffset(backend, scratch),
+        m, k, n, relu ? 1 : 0);
+      scratch.dispose();
       return out;
     },
     weightGrad(x, dz) {
@@ -108,7 +121,9 @@ export function denseKernels(): DenseKernels | undefined {
           `got ${x.dtype} [${x.shape.join(', ')}] and ${dz.dtype} [${dz.shape.join(', ')}].`);
       }
       const dw = tensorOf<tf.Tensor2D>(backend.makeOutput([k, n], 'float32'));
-      kernels.denseWeightGrad(heapOffset(backend, x), heapOffset(backend, dz), heapOffset(backend, dw), m, k, n);
+      const scratch = sparseScratch(m);
+      kernels.denseWeightGrad(heapOffset(backend, x), heapOffset(backend, dz), heapOffset(backend, dw), heapOffset(backend, scratch), m, k, n);
+      scratch.dispose();
       return dw;
     },
     reluGrad(da, output) {

@@ -36,8 +36,8 @@ export interface Kernels {
   reluGrad(da: number, a: number, dz: number, count: number): void;
   transpose2d(x: number, out: number, rows: number, cols: number): void;
   addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
-  denseForward(x: number, w: number, bias: number, out: number, m: number, k: number, n: number, relu: number): void;
-  denseWeightGrad(x: number, dz: number, dw: number, m: number, k: number, n: number): void;
+  denseForward(x: number, w: number, bias: number, out: number, scratch: number, m: number, k: number, n: number, relu: number): void;
+  denseWeightGrad(x: number, dz: number, dw: number, scratch: number, m: number, k: number, n: number): void;
   im2colTransposed(
     x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
     strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,

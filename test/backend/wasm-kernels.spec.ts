@@ -130,6 +130,57 @@ describe('the project\'s WebAssembly kernels (lib/kernels.wasm)', function () {
     }
   });
 
+  /** Mostly 0, like an MNIST batch: a few lit values, a row with nothing lit, a −0, and whole columns of 0. */
+  function sparseBatch(m: number, k: number, seed: number): Float32Array {
+    const values = randomValues(m * k, seed).map((v, i) => (Math.abs(v * 7919 + i) % 1 < 0.2 ? Math.abs(v) : 0));
+    values.fill(0, 0, k); // an image with nothing lit
+    values[k + 1] = -0;
+    for (let r = 0; r < m; r++) values.fill(0, r * k + 4, r * k + 12); // columns 4–11 are 0 in every image
+    return values;
+  }
+
+  it('skip the 0 inputs of a mostly-black batch and still compute what tfjs computes', () => {
+    for (const [m, k, n] of [[32, 784, 128], [32, 128, 10], [9, 30, 11]] as [number, number, number][]) {
+      const xValues = sparseBatch(m, k, m + k);
+      expect(xValues.filter((v) => v !== 0).length / xValues.length).to.be.within(0.1, 0.3);
+      const x = tf.tensor2d(xValues, [m, k]);
+      const w = tf.tensor2d(randomValues(k * n, k + n), [k, n]);
+      const bias = tf.tensor1d(randomValues(n, n));
+      const dz = tf.tensor2d(randomValues(m * n, m + 2 * n), [m, n]);
+      const out = denseKernels()?.forward(x, w, bias, true) as tf.Tensor2D;
+      const dw = denseKernels()?.weightGrad(x, dz) as tf.Tensor2D;
+      const expected = tf.tidy(() => ({ out: tf.relu(tf.add(tf.matMul(x, w), bias)), dw: tf.matMul(x, dz, true, false) }));
+      expect(maxAbsDifference(out.dataSync() as Float32Array, expected.out.dataSync() as Float32Array)).to.be.below(1e-5 * Math.sqrt(k));
+      expect(maxAbsDifference(dw.dataSync() as Float32Array, expected.dw.dataSync() as Float32Array)).to.be.below(1e-5 * Math.sqrt(m));
+      // The image with nothing lit gets the bias alone; the columns that are 0 in every image get a zero gradient.
+      expect(Array.from(out.dataSync().slice(0, n))).to.deep.equal(Array.from(tf.tidy(() => tf.relu(bias).dataSync())));
+      expect(Array.from(dw.dataSync().slice(4 * n, 12 * n)).every((v) => v === 0)).to.equal(true);
+      tf.dispose([x, w, bias, dz, out, dw, expected.out, expected.dw]);
+    }
+  });
+
+  it('give the bias for an all-black batch, a zero gradient, and keep a NaN input a NaN', () => {
+    const [m, k, n] = [8, 16, 8];
+    const w = tf.tensor2d(randomValues(k * n, 3), [k, n]);
+    const bias = tf.tensor1d(randomValues(n, 4));
+    const black = tf.zeros([m, k]) as tf.Tensor2D;
+    const dz = tf.tensor2d(randomValues(m * n, 5), [m, n]);
+    const out = denseKernels()?.forward(black, w, bias, false) as tf.Tensor2D;
+    const dw = denseKernels()?.weightGrad(black, dz) as tf.Tensor2D;
+    const biasValues = Array.from(bias.dataSync());
+    expect(Array.from(out.dataSync())).to.deep.equal(Array.from({ length: m }, () => biasValues).flat());
+    expect(Array.from(dw.dataSync()).every((v) => v === 0)).to.equal(true);
+    const broken = black.bufferSync();
+    broken.set(NaN, 2, 5);
+    const withNaN = broken.toTensor() as tf.Tensor2D;
+    const outNaN = denseKernels()?.forward(withNaN, w, bias, false) as tf.Tensor2D;
+    const dwNaN = denseKernels()?.weightGrad(withNaN, dz) as tf.Tensor2D;
+    expect(Array.from(outNaN.dataSync().slice(2 * n, 3 * n)).every(Number.isNaN)).to.equal(true);
+    expect(Array.from(dwNaN.dataSync().slice(5 * n, 6 * n)).every(Number.isNaN)).to.equal(true);
+    expect(Number.isNaN(outNaN.dataSync()[0])).to.equal(false);
+    tf.dispose([w, bias, black, dz, out, dw, withNaN, outNaN, dwNaN]);
+  });
+
   it('refuse operands whose shapes do not fit, naming the shapes', () => {
     const x = tf.zeros([4, 3]) as tf.Tensor2D;
     const w = tf.zeros([5, 2]) as tf.Tensor2D;

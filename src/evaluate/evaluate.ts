@@ -2,7 +2,7 @@
  * Evaluation over many images at once, as Keras' `evaluate` reports it: mean
  * loss and accuracy, computed in the large batches prediction uses (see
  * predict.ts). The images come as Samples, or as rows of a tensor that stay
- * on the backend (fit's validationSplit on tensors), sliced a batch at a time.
+ * on the backend (fit's validationSplit on tensors), a batch at a time.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Samples } from '../data/prepare';
@@ -29,7 +29,9 @@ function score(
     const size = Math.min(batchSize, count - start);
     const [loss, hits] = tf.tidy(() => {
       const { xs, ys } = batch(start, size);
-      const probabilities = model.predict(xs, { batchSize: size }) as tf.Tensor2D;
+      // apply, not predict: predict slices its input into batches even when it is one, and on the wasm
+      // backend a slice reads its whole input back into JS memory first.
+      const probabilities = model.apply(xs, { training: false }) as tf.Tensor2D;
       return [tf.sum(crossEntropyFromProbabilities(ys, probabilities)), countCorrect(ys, probabilities)];
     });
     lossSum += loss.dataSync()[0];
@@ -52,16 +54,16 @@ export function evaluate(model: tf.LayersModel, samples: Samples, batchSize = EV
 /**
  * The same score for `labels.length` images of the tensor `x` (one image
  * per row along its first axis), starting at row `first`, with their labels.
- * Each batch is a slice of `x` on the backend: x is never read back whole.
+ * Each batch is gathered from `x` on the backend: x is never read back.
  */
 export function evaluateRows(model: tf.LayersModel, x: tf.Tensor, first: number, labels: Uint8Array, batchSize = EVALUATION_BATCH): Score {
   const rows = x.shape[0] ?? 0;
   if (!(Number.isInteger(first) && first >= 0 && first + labels.length <= rows && labels.length > 0)) {
     throw new Error(`Expected rows ${first} to ${first + labels.length - 1} of the images, but the tensor has ${rows} rows.`);
   }
-  const rest = x.shape.slice(1);
   return score(model, labels.length, batchSize, (start, size) => ({
-    xs: rowsAsInput(model, tf.slice(x, [first + start, ...rest.map(() => 0)], [size, ...rest])),
+    // Gathered, not sliced: tfjs-backend-wasm's slice kernel reads its whole input back into JS first.
+    xs: rowsAsInput(model, tf.gather(x, tf.range(first + start, first + start + size, 1, 'int32'))),
     ys: tf.tensor1d(Int32Array.from(labels.subarray(start, start + size)), 'int32'),
   }));
 }

@@ -6,7 +6,8 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { Samples } from '../data/prepare';
-import { inputTensor, rowsAsInput } from '../model/model-input';
+import { inputTensor } from '../model/model-input';
+import { tensorRows } from '../model/tensor-rows';
 import { EVALUATION_BATCH } from './predict';
 import { countCorrect, crossEntropyFromProbabilities } from '../model/loss';
 
@@ -54,16 +55,18 @@ export function evaluate(model: tf.LayersModel, samples: Samples, batchSize = EV
 /**
  * The same score for `labels.length` images of the tensor `x` (one image
  * per row along its first axis), starting at row `first`, with their labels.
- * Each batch is gathered from `x` on the backend: x is never read back.
+ * x is never read back whole: each batch's rows are read on their own (see
+ * tensor-rows.ts).
  */
 export function evaluateRows(model: tf.LayersModel, x: tf.Tensor, first: number, labels: Uint8Array, batchSize = EVALUATION_BATCH): Score {
   const rows = x.shape[0] ?? 0;
   if (!(Number.isInteger(first) && first >= 0 && first + labels.length <= rows && labels.length > 0)) {
     throw new Error(`Expected rows ${first} to ${first + labels.length - 1} of the images, but the tensor has ${rows} rows.`);
   }
+  const read = tensorRows(model, x, Math.min(batchSize, labels.length));
+  const rowNumbers = (start: number, size: number): Int32Array => Int32Array.from({ length: size }, (_, i) => first + start + i);
   return score(model, labels.length, batchSize, (start, size) => ({
-    // Gathered, not sliced: tfjs-backend-wasm's slice kernel reads its whole input back into JS first.
-    xs: rowsAsInput(model, tf.gather(x, tf.range(first + start, first + start + size, 1, 'int32'))),
+    xs: read(rowNumbers(start, size)),
     ys: tf.tensor1d(Int32Array.from(labels.subarray(start, start + size)), 'int32'),
   }));
 }

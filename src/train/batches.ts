@@ -4,13 +4,14 @@
  * tensor (the form of tfjs' model.fit, which Step 5 of the workbook calls)
  * already live on the backend: reading all of x back would keep a second
  * copy of the training set in JS memory beside the tensor (188 MB for
- * MNIST's 60,000 images), so each batch is gathered on the backend instead,
- * by its shuffled row numbers. Either way a batch holds the same rows in the
- * same order, so both forms train alike for the same seed.
+ * MNIST's 60,000 images), so each batch's rows are read on their own
+ * (tensor-rows.ts). Either way a batch holds the same rows in the same
+ * order, so both forms train alike for the same seed.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Samples } from '../data/prepare';
-import { inputTensor, rowsAsInput } from '../model/model-input';
+import { inputTensor } from '../model/model-input';
+import { tensorRows } from '../model/tensor-rows';
 
 export interface BatchSource {
   /** Images to train on: rows 0 … count − 1. */
@@ -43,23 +44,19 @@ export function samplesBatches(model: tf.LayersModel, samples: Samples, batchSiz
 }
 
 /**
- * Batches gathered on the backend from the first `count` rows of `x` (one
- * image per row along its first axis); `labels` holds the labels of those
- * rows, read back once.
+ * Batches from the first `count` rows of the tensor `x` (one image per row
+ * along its first axis), read without a copy of x (see tensor-rows.ts);
+ * `labels` holds the labels of those rows.
  */
 export function tensorBatches(model: tf.LayersModel, x: tf.Tensor, labels: Uint8Array, count: number, batchSize: number): BatchSource {
-  const indices = new Int32Array(batchSize);
+  const read = tensorRows(model, x, batchSize);
   const yBuffer = new Int32Array(batchSize);
   return {
     count,
     batch: (rows) => {
       const size = rows.length;
-      for (let i = 0; i < size; i++) {
-        indices[i] = rows[i];
-        yBuffer[i] = labels[rows[i]];
-      }
-      const picked = tf.gather(x, tf.tensor1d(indices.subarray(0, size), 'int32'));
-      return { x: rowsAsInput(model, picked), y: tf.tensor1d(yBuffer.subarray(0, size), 'int32') };
+      for (let i = 0; i < size; i++) yBuffer[i] = labels[rows[i]];
+      return { x: read(rows), y: tf.tensor1d(yBuffer.subarray(0, size), 'int32') };
     },
   };
 }

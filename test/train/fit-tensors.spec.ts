@@ -12,6 +12,7 @@ import { fit, FitOptions, History } from '../../src/train/train';
 import { seededRandom } from '../../src/train/random';
 import { TrainingInterrupted, signalInterrupt } from '../../src/train/interrupt';
 import { rejection } from '../support/errors';
+import { watchReads } from '../support/backend-reads';
 
 /** `count` generated images: pixels in [0, 1] from a seeded stream, each label brightening its own band. */
 function generated(count: number): Samples {
@@ -37,33 +38,6 @@ function expectSameHistory(ours: History, reference: History): void {
   for (const key of ['loss', 'accuracy', 'val_loss', 'val_accuracy'] as const) {
     (reference.history[key] ?? []).forEach((v, i) => expect(ours.history[key]?.[i], `${key}[${i}]`).to.be.closeTo(v, 1e-5));
   }
-}
-
-/**
- * Records how many values every read from the backend returned (dataSync,
- * data(), array(), … all end in the backend's readSync or read).
- */
-function watchReads(): { sizes: number[]; stop: () => void } {
-  const backend = tf.backend();
-  const { readSync, read } = backend;
-  const sizes: number[] = [];
-  backend.readSync = (dataId, ...rest) => {
-    const values = readSync.call(backend, dataId, ...rest);
-    sizes.push(values.length);
-    return values;
-  };
-  backend.read = async (dataId) => {
-    const values = await read.call(backend, dataId);
-    sizes.push(values.length);
-    return values;
-  };
-  return {
-    sizes,
-    stop: () => {
-      backend.readSync = readSync;
-      backend.read = read;
-    },
-  };
 }
 
 describe('fit(model, x, y) trains as fit(model, samples) does, for the same seed', function () {

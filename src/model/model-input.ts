@@ -31,8 +31,8 @@ export function inputTensor(model: tf.LayersModel, values: Float32Array, count: 
 /**
  * Images that are already a tensor, one per row along its first axis
  * ([n, 784], [n, 28, 28] or [n, 28, 28, 1]), as the tensor `model` takes:
- * reshaped (no copy) and float32. For rows gathered or sliced on the
- * backend, which never pass through a Float32Array.
+ * reshaped (no copy) and float32. For rows gathered on the backend, which
+ * never pass through a Float32Array.
  */
 export function rowsAsInput(model: tf.LayersModel, rows: tf.Tensor): tf.Tensor {
   const count = rows.shape[0] ?? 0;

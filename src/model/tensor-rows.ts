@@ -39,7 +39,10 @@ function wasmView(x: tf.Tensor): (() => tf.TypedArray) | undefined {
   if (tf.getBackend() !== 'wasm' || x.dtype === 'string' || x.dtype === 'complex64') return undefined;
   const backend = tf.backend() as BackendWasm;
   if (!backend.dataIdMap.has(x.dataId)) return undefined;
-  return () => backend.typedArrayFromHeap(x);
+  return () => {
+    if (x.isDisposed) throw new Error('The images tensor was disposed while its rows were still being read; keep it until training ends.');
+    return backend.typedArrayFromHeap(x);
+  };
 }
 
 /** Rows of `x`, at most `maxRows` at a time: copied from the wasm backend's memory, gathered elsewhere. */

@@ -15,8 +15,8 @@
 import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/backend';
-import { loadMnist } from '../src/data/mnist';
-import { prepareSamples } from '../src/data/prepare';
+import { ImageSet, loadMnist } from '../src/data/mnist';
+import { Samples, prepareSamples } from '../src/data/prepare';
 import { createModel } from '../src/model/model';
 import { createCnn } from '../src/model/cnn';
 import { fit, FitOptions } from '../src/train/train';
@@ -45,6 +45,19 @@ function timed<T>(f: () => T): { value: T; ms: number } {
   const start = performance.now();
   const value = f();
   return { value, ms: performance.now() - start };
+}
+
+/**
+ * The training tensors as the workbook's Step 2 cell makes them from the loaded bytes (uint8 images
+ * become an int32 tensor, divided by 255 into float32), and its labels as float32, as model.fit takes them.
+ */
+function step2Tensors(trainSet: ImageSet, limit: number | undefined): { x: tf.Tensor2D; y: tf.Tensor1D } {
+  const count = Math.min(trainSet.count, limit ?? trainSet.count);
+  const images = trainSet.images.subarray(0, count * 28 * 28);
+  return {
+    x: tf.tidy(() => tf.tensor2d(images, [count, 28 * 28]).div<tf.Tensor2D>(255)),
+    y: tf.tensor1d(trainSet.labels.subarray(0, count), 'float32'),
+  };
 }
 
 async function main(): Promise<void> {
@@ -79,19 +92,20 @@ async function main(): Promise<void> {
 
   const loadStart = performance.now();
   const mnist = await loadMnist({ dir: dataDir });
-  const train = prepareSamples(mnist.train, { limit });
   const test = prepareSamples(mnist.test);
+  // Step 5 of the workbook trains on the tensors its Step 2 cell made, and nothing else: no Samples of
+  // the training set stay alive beside them (their 188 MB would count in the peak RSS).
+  const data: { samples: Samples } | { tensors: { x: tf.Tensor2D; y: tf.Tensor1D } } = validationSplit === undefined
+    ? { samples: prepareSamples(mnist.train, { limit }) }
+    : { tensors: step2Tensors(mnist.train, limit) };
+  const asTensors = 'tensors' in data ? data.tensors : undefined;
   const loadSeconds = (performance.now() - loadStart) / 1000;
 
-  // Step 5 of the workbook: the training tensors and fit(model, xTrain, yTrain, { validationSplit }),
-  // which holds back the last fraction and evaluates it after each epoch, as Keras does.
-  const asTensors = validationSplit !== undefined
-    ? { x: tf.tensor2d(train.x, [train.count, train.features]), y: tf.tensor1d(train.y, 'float32') }
-    : undefined;
   const model = modelName === 'cnn' ? createCnn({ seed }) : createModel({ seed });
   const tensorsBefore = tf.memory().numTensors;
   const tensorsAfterEpoch: number[] = [];
-  const trainCount = validationSplit !== undefined ? Math.floor(train.count * (1 - validationSplit)) : train.count;
+  const count = 'tensors' in data ? data.tensors.x.shape[0] : data.samples.count;
+  const trainCount = validationSplit !== undefined ? Math.floor(count * (1 - validationSplit)) : count;
   const fitOptions: FitOptions = {
     epochs, batchSize, seed, validationSplit,
     // As the CNN notebook trains it: the last of several epochs at a tenth of the learning rate.
@@ -106,9 +120,9 @@ async function main(): Promise<void> {
       },
     ],
   };
-  const history = asTensors !== undefined
-    ? await fit(model, asTensors.x, asTensors.y, fitOptions)
-    : await fit(model, train, fitOptions);
+  const history = 'tensors' in data
+    ? await fit(model, data.tensors.x, data.tensors.y, fitOptions)
+    : await fit(model, data.samples, fitOptions);
 
   const evaluateMs: number[] = [];
   const predictMs: number[] = [];

@@ -12,10 +12,10 @@ import * as tf from '@tensorflow/tfjs';
 import { Samples } from '../data/prepare';
 import { seededRandom, shuffledIndices } from './random';
 import { trainStepFor } from './train-step';
-import { evaluate } from '../evaluate/evaluate';
-import { inputTensor, valuesPerInput } from '../model/model-input';
+import { Score, evaluate, evaluateRows } from '../evaluate/evaluate';
+import { BatchSource, samplesBatches, tensorBatches } from './batches';
 import { DEFAULT_SEED } from '../model/model';
-import { TRAINING_DEFAULTS } from './training-defaults';
+import { checkFeatures, holdOut, labelsOfTensors, runSize, trainingPart, validateSamples } from './fit-input';
 import { TrainingInterrupted, watchInterrupts } from './interrupt';
 
 export interface EpochLogs {
@@ -100,67 +100,10 @@ export interface FitOptions {
   progressInterval?: number;
 }
 
-function validateFitInput(model: tf.LayersModel, samples: Samples, epochs: number, batchSize: number): void {
-  const expected = valuesPerInput(model);
-  if (samples.features !== expected) {
-    throw new Error(`The model expects ${expected} values per image but the samples have ${samples.features}. ` +
-      'Flatten and normalize the images with prepareSamples() first.');
-  }
-  if (samples.x.length !== samples.count * samples.features || samples.y.length !== samples.count) {
-    throw new Error(`Samples are inconsistent: ${samples.count} samples need ${samples.count * samples.features} ` +
-      `pixel values and ${samples.count} labels, found ${samples.x.length} and ${samples.y.length}.`);
-  }
-  if (!Number.isInteger(epochs) || epochs < 1) throw new Error(`Expected epochs to be a whole number ≥ 1, got ${epochs}.`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) {
-    throw new Error(`Expected a batch size that is a whole number ≥ 1, got ${batchSize}.`);
-  }
-}
-
-/**
- * Holds back the last `fraction` of the samples, cut where tfjs' and Keras'
- * `validationSplit` cut: the first floor(count · (1 − fraction)) train.
- */
-function holdOut(samples: Samples, fraction: number): { train: Samples; validation: Samples } {
-  if (!(fraction > 0 && fraction < 1)) {
-    throw new Error(`Expected validationSplit to be a fraction between 0 and 1 (e.g. 0.1), got ${fraction}.`);
-  }
-  const count = Math.floor(samples.count * (1 - fraction));
-  if (count < 1 || count >= samples.count) {
-    throw new Error(`A validationSplit of ${fraction} leaves ${count} of ${samples.count} samples for training; ` +
-      'both the training and the validation part need at least one.');
-  }
-  const cut = count * samples.features;
-  const part = (x: Float32Array, y: Uint8Array, n: number): Samples => ({ x, y, count: n, features: samples.features });
-  return {
-    train: part(samples.x.subarray(0, cut), samples.y.subarray(0, count), count),
-    validation: part(samples.x.subarray(cut), samples.y.subarray(count), samples.count - count),
-  };
-}
-
-/** Images and labels given as tensors, as tfjs' `model.fit(x, y)` takes them, read back into Samples. */
-function samplesFromTensors(x: tf.Tensor, y: tf.Tensor): Samples {
-  if (!(y instanceof tf.Tensor)) {
-    throw new Error('fit(model, x, y, options) needs the labels y as a tensor too, e.g. tf.tensor1d(trainSet.labels, \'int32\').');
-  }
-  const count = x.shape[0] ?? 0;
-  const features = x.shape.slice(1).reduce((a, b) => a * b, 1);
-  const labels = y.shape.length === 2 && y.shape[1] === 1 ? y.shape[0] : y.shape.length === 1 ? y.shape[0] : -1;
-  if (x.rank < 2 || count < 1) {
-    throw new Error(`Expected x as a tensor of images, one per row (e.g. shape [count, 784]), got shape [${x.shape.join(', ')}].`);
-  }
-  if (labels !== count) {
-    throw new Error(`Expected y to hold one label per image, shape [${count}], got shape [${y.shape.join(', ')}]. ` +
-      'Pass the digits 0–9 themselves (sparse labels), not one-hot rows.');
-  }
-  const values = y.dataSync();
-  for (let i = 0; i < values.length; i++) {
-    // Labels are class numbers; Samples hold them as bytes.
-    if (!(Number.isInteger(values[i]) && values[i] >= 0 && values[i] < 256)) {
-      throw new Error(`Expected whole-number labels such as the digits 0–9 in y, found ${values[i]} at position ${i}.`);
-    }
-  }
-  const data = x.dataSync();
-  return { x: data instanceof Float32Array ? data : Float32Array.from(data), y: Uint8Array.from(values), count, features };
+/** What each epoch ends with when there is validation data: its size, and how to score the model on it. */
+interface Validation {
+  count: number;
+  score: () => Score;
 }
 
 /**
@@ -174,37 +117,57 @@ export async function fit(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, opt
 export async function fit(
   model: tf.LayersModel, data: Samples | tf.Tensor, labelsOrOptions?: tf.Tensor | FitOptions, tensorOptions?: FitOptions,
 ): Promise<History> {
-  const fromTensors = data instanceof tf.Tensor;
-  const options = (fromTensors ? tensorOptions : (labelsOrOptions as FitOptions | undefined)) ?? {};
-  const samples = fromTensors ? samplesFromTensors(data, labelsOrOptions as tf.Tensor) : data;
-  if (options.validationSplit !== undefined) {
-    if (options.validationData !== undefined) throw new Error('Pass either validationSplit or validationData, not both.');
-    const { train, validation } = holdOut(samples, options.validationSplit);
-    return fitSamples(model, train, { ...options, validationSplit: undefined, validationData: validation });
+  const options = (data instanceof tf.Tensor ? tensorOptions : (labelsOrOptions as FitOptions | undefined)) ?? {};
+  if (options.validationSplit !== undefined && options.validationData !== undefined) {
+    throw new Error('Pass either validationSplit or validationData, not both.');
   }
-  return fitSamples(model, samples, options);
+  if (data instanceof tf.Tensor) return fitTensors(model, data, labelsOrOptions as tf.Tensor, options);
+  validateSamples(model, data);
+  const size = runSize(options);
+  const { train: samples, validation } = options.validationSplit === undefined
+    ? { train: data, validation: options.validationData }
+    : holdOut(data, options.validationSplit);
+  return train(model, samplesBatches(model, samples, size.batchSize), validationOf(model, validation), size, options);
 }
 
-async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitOptions): Promise<History> {
-  const epochs = options.epochs ?? TRAINING_DEFAULTS.epochs;
-  const batchSize = options.batchSize ?? TRAINING_DEFAULTS.batchSize;
-  validateFitInput(model, samples, epochs, batchSize);
+function validationOf(model: tf.LayersModel, samples: Samples | undefined): Validation | undefined {
+  return samples === undefined ? undefined : { count: samples.count, score: () => evaluate(model, samples) };
+}
+
+/** The tensor form: batches gathered from x and validation sliced from it, on the backend. */
+async function fitTensors(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: FitOptions): Promise<History> {
+  const { count, features, labels } = labelsOfTensors(x, y);
+  checkFeatures(model, features, 'images in x', 'Make x one row of pixel values per image, e.g. shape [count, 784], divided by 255.');
+  const size = runSize(options);
+  if (options.validationSplit === undefined) {
+    return train(model, tensorBatches(model, x, labels, count, size.batchSize), validationOf(model, options.validationData), size, options);
+  }
+  const trainCount = trainingPart(count, options.validationSplit);
+  const held = labels.subarray(trainCount);
+  const validation: Validation = { count: held.length, score: () => evaluateRows(model, x, trainCount, held) };
+  return train(model, tensorBatches(model, x, labels, trainCount, size.batchSize), validation, size, options);
+}
+
+/** The training loop both forms share: epochs, callbacks, validation, History. */
+async function train(
+  model: tf.LayersModel, source: BatchSource, validation: Validation | undefined,
+  { epochs, batchSize }: { epochs: number; batchSize: number }, options: FitOptions,
+): Promise<History> {
   const callbacks = options.callbacks === undefined ? [] : ([] as TrainingCallbacks[]).concat(options.callbacks);
-  const trainEpoch = epochTrainer(model, samples, batchSize, options, callbacks);
-  const validation = options.validationData;
+  const trainEpoch = epochTrainer(model, source, batchSize, options, callbacks);
   const history: History = {
     epoch: [], history: { loss: [], accuracy: [], ...(validation ? { val_loss: [], val_accuracy: [] } : {}) }, secondsPerEpoch: [],
-    params: { epochs, batchSize, samples: samples.count, validationSamples: validation?.count ?? 0 },
+    params: { epochs, batchSize, samples: source.count, validationSamples: validation?.count ?? 0 },
   };
   model.stopTraining = false;
-  const batches = Math.ceil(samples.count / batchSize);
-  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: samples.count, model, history });
+  const batches = Math.ceil(source.count / batchSize);
+  for (const cb of callbacks) await cb.onTrainBegin?.({ epochs, batches, samples: source.count, model, history });
   try {
     for (let epoch = 0; epoch < epochs && !model.stopTraining; epoch++) {
       for (const cb of callbacks) await cb.onEpochBegin?.(epoch, history);
       const started = Date.now();
       const logs: EpochLogs = await trainEpoch(epoch, epochs);
-      if (validation !== undefined) Object.assign(logs, validationLogs(evaluate(model, validation)));
+      if (validation !== undefined) Object.assign(logs, validationLogs(validation.score()));
       record(history, epoch, logs, (Date.now() - started) / 1000);
       for (const cb of callbacks) await cb.onEpochEnd?.(epoch, logs, history);
     }
@@ -217,7 +180,7 @@ async function fitSamples(model: tf.LayersModel, samples: Samples, options: FitO
   return history;
 }
 
-function validationLogs(val: { loss: number; accuracy: number }): Pick<EpochLogs, 'val_loss' | 'val_accuracy'> {
+function validationLogs(val: Score): Pick<EpochLogs, 'val_loss' | 'val_accuracy'> {
   return { val_loss: val.loss, val_accuracy: val.accuracy };
 }
 
@@ -237,7 +200,7 @@ function record(history: History, epoch: number, logs: EpochLogs, seconds: numbe
  * every `progressInterval` ms and at the end.
  */
 function epochTrainer(
-  model: tf.LayersModel, samples: Samples, batchSize: number, options: FitOptions, callbacks: TrainingCallbacks[],
+  model: tf.LayersModel, source: BatchSource, batchSize: number, options: FitOptions, callbacks: TrainingCallbacks[],
 ): (epoch: number, epochs: number) => Promise<EpochLogs> {
   if (model.optimizer === undefined || model.optimizer === null) {
     throw new Error('The model has no optimizer: compile it first (createModel() does).');
@@ -246,14 +209,11 @@ function epochTrainer(
   const progressInterval = options.progressInterval ?? 250;
   const random = seededRandom(options.seed ?? DEFAULT_SEED);
   const step = trainStepFor(model);
-  const { features } = samples;
-  const batches = Math.ceil(samples.count / batchSize);
-  const xBuffer = new Float32Array(batchSize * features);
-  const yBuffer = new Int32Array(batchSize);
+  const batches = Math.ceil(source.count / batchSize);
   return async (epoch, epochs) => {
     const started = Date.now();
     let lastReport = started;
-    const order = shuffledIndices(samples.count, random);
+    const order = shuffledIndices(source.count, random);
     // Running sums stay on the backend; reading them back stalls it.
     let lossSum: tf.Scalar = tf.scalar(0);
     let correctSum: tf.Scalar = tf.scalar(0);
@@ -269,16 +229,10 @@ function epochTrainer(
 
     for (let batch = 0; batch < batches; batch++) {
       const start = batch * batchSize;
-      const size = Math.min(batchSize, samples.count - start);
-      for (let i = 0; i < size; i++) {
-        const row = order[start + i];
-        xBuffer.set(samples.x.subarray(row * features, (row + 1) * features), i * features);
-        yBuffer[i] = samples.y[row];
-      }
+      const size = Math.min(batchSize, source.count - start);
       const [newLoss, newCorrect] = tf.tidy(() => {
-        const xs = inputTensor(model, xBuffer.subarray(0, size * features), size);
-        const ys = tf.tensor1d(yBuffer.subarray(0, size), 'int32');
-        const result = step(xs, ys);
+        const { x, y } = source.batch(order.subarray(start, start + size));
+        const result = step(x, y);
         return [tf.add(lossSum, result.lossSum) as tf.Scalar, tf.add(correctSum, result.correct) as tf.Scalar];
       });
       lossSum.dispose();

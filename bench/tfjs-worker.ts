@@ -48,14 +48,14 @@ function timed<T>(f: () => T): { value: T; ms: number } {
 }
 
 /**
- * The training tensors as the workbook's Step 2 cell makes them from the loaded bytes (uint8 images
- * become an int32 tensor, divided by 255 into float32), and its labels as float32, as model.fit takes them.
+ * The training tensors as the workbook's Step 2 cell makes them from the loaded bytes (a float32
+ * tensor of the uint8 images, divided by 255), and its labels as float32, as model.fit takes them.
  */
 function step2Tensors(trainSet: ImageSet, limit: number | undefined): { x: tf.Tensor2D; y: tf.Tensor1D } {
   const count = Math.min(trainSet.count, limit ?? trainSet.count);
   const images = trainSet.images.subarray(0, count * 28 * 28);
   return {
-    x: tf.tidy(() => tf.tensor2d(images, [count, 28 * 28]).div<tf.Tensor2D>(255)),
+    x: tf.tidy(() => tf.tensor2d(images, [count, 28 * 28], 'float32').div<tf.Tensor2D>(255)),
     y: tf.tensor1d(trainSet.labels.subarray(0, count), 'float32'),
   };
 }

@@ -14,6 +14,7 @@ import { installWasmSum } from './wasm-reduce';
 import { installWasmTranspose } from './wasm-transpose';
 import { installWasmReluGrad } from './wasm-relu';
 import { installWasmIdentity } from './wasm-identity';
+import { installWasmSlice } from './wasm-slice';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -50,6 +51,7 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmTranspose();
     installWasmReluGrad();
     installWasmIdentity();
+    installWasmSlice();
   }
 };
 

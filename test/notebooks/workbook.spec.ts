@@ -76,8 +76,8 @@ describe('the committed workbook', () => {
   it("shows the course's TensorFlow.js in the course's order: tensors and /255, tf.sequential + compile + summary, fit, evaluate, predict + argMax, reshape to [1, 784]", () => {
     const code = codeCells(nb).map((c) => joined(c.source)).join('\n');
     const steps = [
-      'tf.tensor2d(trainSet.images, [trainSet.count, 28 * 28]).div<tf.Tensor2D>(255)',
-      'tf.tensor2d(testSet.images, [testSet.count, 28 * 28]).div<tf.Tensor2D>(255)',
+      "tf.tensor2d(trainSet.images, [trainSet.count, 28 * 28], 'float32').div<tf.Tensor2D>(255)",
+      "tf.tensor2d(testSet.images, [testSet.count, 28 * 28], 'float32').div<tf.Tensor2D>(255)",
       "tf.layers.dense({ inputShape: [784], units: 128, activation: 'relu'",
       "tf.layers.dense({ units: 10, activation: 'softmax'",
       'tf.sequential({ layers: [hidden, output] })',

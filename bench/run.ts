@@ -73,6 +73,8 @@ the same model in PyTorch, and writes bench/results.md and bench/results.json.
   --train-limit N       train on the first N images only (development; the
                         results then go to bench/results.quick.*)
   --out PREFIX          write PREFIX.md and PREFIX.json instead
+  --render              run nothing: rewrite the results' .md from their .json
+                        (after an edit of bench/what-was-tried.md, which it includes)
   --help
 
 Numbers are plain digits: N and the counts 1 to 1000, batch sizes 1 to 60000,
@@ -103,6 +105,7 @@ interface Options {
   cnnEpochs: number;
   cnnBatchSize: number;
   step5: boolean;
+  render: boolean;
 }
 
 // The shared parser (src/cli/args.ts): exact whole numbers in these ranges, no empty values.
@@ -119,7 +122,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     'data-dir': { type: 'string', what: 'a directory holding the MNIST files' }, 'train-limit': { type: 'integer', min: 1, max: 60000 },
     out: { type: 'string', what: 'a path prefix for the results' }, help: { type: 'boolean', short: 'h' },
     'cnn-runs': COUNT, 'cnn-epochs': COUNT, 'cnn-batch-size': { type: 'integer', min: 1, max: 60000 },
-    'no-cnn': { type: 'boolean' }, 'no-step5': { type: 'boolean' },
+    'no-cnn': { type: 'boolean' }, 'no-step5': { type: 'boolean' }, render: { type: 'boolean' },
   });
   if (flags.help) return undefined;
   const quick = flags.quick;
@@ -154,6 +157,7 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     cnnEpochs: flags['cnn-epochs'] ?? (quick ? 1 : 3),
     cnnBatchSize: flags['cnn-batch-size'] ?? 64,
     step5: !flags['no-step5'],
+    render: flags.render,
   };
 }
 
@@ -410,6 +414,13 @@ async function main(): Promise<void> {
   }
   if (options === undefined) {
     process.stdout.write(USAGE + '\n');
+    return;
+  }
+  if (options.render) {
+    // The report as the run stored it; the raw per-run results and discarded runs are not part of the page.
+    const { raw: _raw, discarded: _discarded, ...report } = JSON.parse(fs.readFileSync(`${options.out}.json`, 'utf8')) as BenchReport & { raw: unknown; discarded: unknown };
+    fs.writeFileSync(`${options.out}.md`, formatMarkdown(report));
+    process.stdout.write(`Rewrote ${path.relative(process.cwd(), options.out)}.md from its .json\n`);
     return;
   }
   const opts = options;

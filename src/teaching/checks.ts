@@ -45,6 +45,23 @@ function valuesOf(tensor: tf.Tensor): Float32Array {
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }
 
+/** Rows read back per piece: a whole training set at once would be a second 188 MB copy of it in the kernel's memory. */
+const ROWS_PER_READ = 4096;
+
+/** Calls `visit` with the values of consecutive pieces of the rows of the matrix `x`, and where each piece starts in the whole. */
+function forEachRows(x: tf.Tensor2D, visit: (values: tf.TypedArray, offset: number) => void): void {
+  const [rows, cols] = x.shape;
+  for (let start = 0; start < rows; start += ROWS_PER_READ) {
+    const count = Math.min(ROWS_PER_READ, rows - start);
+    const piece = tf.slice(x, [start, 0], [count, cols]);
+    try {
+      visit(piece.dataSync(), start * cols);
+    } finally {
+      piece.dispose();
+    }
+  }
+}
+
 /** What is wrong with one normalized set, or its mean when every pixel is its raw value / 255. */
 function normalizationProblem(name: string, x: unknown, raw: RawImages): string | { mean: number } {
   if (!isTensor(x)) {
@@ -59,24 +76,27 @@ function normalizationProblem(name: string, x: unknown, raw: RawImages): string 
     return `${name} holds ${x.dtype} values: whole numbers cannot lie between 0 and 1. ` +
       'Make sure the division gives fractions (float32), not whole numbers.';
   }
-  const values = valuesOf(x);
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
   let rawSum = 0;
   let worst = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-    rawSum += raw.images[i];
-    worst = Math.max(worst, Math.abs(v - raw.images[i] / 255));
-  }
-  const mean = sum / values.length;
+  forEachRows(x as tf.Tensor2D, (values, offset) => {
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const pixel = raw.images[offset + i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+      rawSum += pixel;
+      worst = Math.max(worst, Math.abs(v - pixel / 255));
+    }
+  });
+  const count = x.size;
+  const mean = sum / count;
   const fmt = (v: number): string => String(Number(v.toPrecision(4)));
   if (max > 1 + 1e-6 || min < -1e-6) {
-    const unscaled = Math.abs(mean - rawSum / values.length) < 1e-3;
+    const unscaled = Math.abs(mean - rawSum / count) < 1e-3;
     return `${name}'s values run from ${fmt(min)} to ${fmt(max)}${unscaled ? ' (the raw 0–255 pixels)' : ''}: ` +
       'normalization brings every pixel into [0, 1]. Think about the largest value a pixel can have.';
   }
@@ -86,7 +106,7 @@ function normalizationProblem(name: string, x: unknown, raw: RawImages): string 
         'divide by the largest value a pixel can have.';
     }
     return `${name}'s values lie in [0, 1], but they are not each pixel divided by 255 in the data's own order ` +
-      `(mean ${fmt(mean)}, expected ${fmt(rawSum / values.length / 255)}). Scale every pixel the same way and keep the images in order.`;
+      `(mean ${fmt(mean)}, expected ${fmt(rawSum / count / 255)}). Scale every pixel the same way and keep the images in order.`;
   }
   return { mean };
 }

@@ -13,6 +13,7 @@ import {
 } from '../../src/teaching/checks';
 import { confusionMatrix } from '../../src/evaluate/metrics';
 import { run } from '../support/check-output';
+import { watchReads } from '../support/backend-reads';
 
 
 /** `count` generated images: every pixel value 0–255 occurs, and each image has some full ink (255). */
@@ -68,6 +69,24 @@ describe('check: normalized pixels (step 2)', () => {
     const ints = tf.tidy(() => tf.tensor2d(data.train.images, [6, 784], 'int32').div(tf.scalar(255, 'int32')));
     expect(hint(ints, right[1])).to.include('int32').and.include('fractions');
     tf.dispose([grids, ints]);
+  });
+
+  it('reads a large set back in pieces, not as a second whole copy, and still finds one wrong image in the last piece', () => {
+    const big = { train: raw(4100), test: raw(3, 5) };
+    const [xTrain, xTest] = [tensor(big.train, 255), tensor(big.test, 255)];
+    const reads = watchReads();
+    let passed: ReturnType<typeof run>;
+    try {
+      passed = run(() => checkNormalized(xTrain, xTest, big));
+    } finally {
+      reads.stop();
+    }
+    expect(passed.hint).to.equal(undefined);
+    expect(Math.max(...reads.sizes), 'the largest read, in values').to.be.at.most(4096 * 784);
+    // The last image scaled by 256 instead of 255: only the second piece shows it.
+    const lastWrong = tf.tidy(() => tf.concat([tf.slice(xTrain, [0, 0], [4099, 784]), tf.slice(xTrain, [4099, 0], [1, 784]).mul(255 / 256)]));
+    expect(run(() => checkNormalized(lastWrong, xTest, big)).hint).to.include('not each pixel divided by 255');
+    tf.dispose([xTrain, xTest, lastWrong]);
   });
 
   it('refuses values in [0, 1] that are not each pixel / 255 (shuffled, or min–max scaled per image)', () => {

@@ -74,7 +74,8 @@ the same model in PyTorch, and writes bench/results.md and bench/results.json.
                         results then go to bench/results.quick.*)
   --out PREFIX          write PREFIX.md and PREFIX.json instead
   --render              run nothing: rewrite the results' .md from their .json
-                        (after an edit of bench/what-was-tried.md, which it includes)
+                        (after an edit of bench/what-was-tried.md, which it includes,
+                        or of how bench/table.ts judges the targets)
   --help
 
 Numbers are plain digits: N and the counts 1 to 1000, batch sizes 1 to 60000,
@@ -418,9 +419,13 @@ async function main(): Promise<void> {
   }
   if (options.render) {
     // The report as the run stored it; the raw per-run results and discarded runs are not part of the page.
-    const { raw: _raw, discarded: _discarded, ...report } = JSON.parse(fs.readFileSync(`${options.out}.json`, 'utf8')) as BenchReport & { raw: unknown; discarded: unknown };
+    // The targets are judged again from the stored figures, so a changed judgement shows in both files.
+    const stored = JSON.parse(fs.readFileSync(`${options.out}.json`, 'utf8')) as BenchReport & { raw: unknown; discarded: unknown };
+    const { raw, discarded, ...report } = stored;
+    report.targets = targets(report);
     fs.writeFileSync(`${options.out}.md`, formatMarkdown(report));
-    process.stdout.write(`Rewrote ${path.relative(process.cwd(), options.out)}.md from its .json\n`);
+    fs.writeFileSync(`${options.out}.json`, JSON.stringify({ ...report, raw, discarded }, null, 2) + '\n');
+    process.stdout.write(`Rewrote ${path.relative(process.cwd(), options.out)}.md (and the targets in its .json) from its .json\n`);
     return;
   }
   const opts = options;

@@ -272,17 +272,24 @@ export function targets(report: BenchReport): Target[] {
     });
   }
 
-  for (const model of ['mlp', 'cnn'] as const) {
-    const limit = model === 'mlp' ? TARGETS.peakRssMiB : TARGETS.cnnPeakRssMiB;
-    const tfjsConfigs = report.configurations.filter((c) => c.backend !== 'pytorch' && c.model === model && c.runsDone > 0);
-    if (tfjsConfigs.length === 0 && model === 'cnn') continue;
+  // The course model's training configurations, what Step 5 runs (Step 2's tensors of the whole
+  // training set held on the backend beside the model), and the CNN: each judged on its own.
+  const memoryGroups = [
+    { name: 'Peak RSS of a tfjs MLP training configuration (its own process)', limit: TARGETS.peakRssMiB, model: 'mlp', step5: false },
+    { name: 'Peak RSS of what Step 5 runs, Step 2\'s tensors included (its own process)', limit: TARGETS.peakRssMiB, model: 'mlp', step5: true },
+    { name: 'Peak RSS of a tfjs CNN configuration (its own process)', limit: TARGETS.cnnPeakRssMiB, model: 'cnn', step5: false },
+  ] as const;
+  for (const group of memoryGroups) {
+    const tfjsConfigs = report.configurations.filter((c) => c.backend !== 'pytorch' && c.model === group.model && c.runsDone > 0 &&
+      (c.validationSplit !== undefined) === group.step5);
+    if (tfjsConfigs.length === 0 && (group.model === 'cnn' || group.step5)) continue;
     const peak = tfjsConfigs.length > 0 ? Math.max(...tfjsConfigs.map((c) => c.peakRssMiB)) : NaN;
     const worst = tfjsConfigs.find((c) => c.peakRssMiB === peak);
     out.push({
-      name: `Peak RSS of a tfjs ${model === 'mlp' ? 'MLP' : 'CNN'} configuration (its own process)`,
-      goal: `≤ ${limit} MiB`,
+      name: group.name,
+      goal: `≤ ${group.limit} MiB`,
       measured: worst !== undefined ? `${fixed(peak, 0)} MiB (${configName(worst)}, batch ${worst.batchSize})` : 'not measured',
-      met: worst !== undefined ? peak <= limit : null,
+      met: worst !== undefined ? peak <= group.limit : null,
       note: report.partial ? 'the target is for the full run' : undefined,
     });
   }

@@ -134,7 +134,7 @@ function validationOf(model: tf.LayersModel, samples: Samples | undefined): Vali
   return samples === undefined ? undefined : { count: samples.count, score: () => evaluate(model, samples) };
 }
 
-/** The tensor form: batches gathered from x and validation sliced from it, on the backend. */
+/** The tensor form: each batch, and the held-back rows, read row by row from x (tensor-rows.ts), never all of x at once. */
 async function fitTensors(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, options: FitOptions): Promise<History> {
   const { count, features, labels } = labelsOfTensors(x, y);
   checkFeatures(model, features, 'images in x', 'Make x one row of pixel values per image, e.g. shape [count, 784], divided by 255.');

@@ -15,6 +15,7 @@
  *   backend's own kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasm-override';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { Kernels, heapOffset, wasmKernels } from './wasm-kernels';
 
@@ -208,10 +209,6 @@ export function installWasmConvGradients(): void {
   if (tf.getKernel(tf.Conv2DBackpropFilter, BACKEND) === undefined) {
     tf.registerKernel({ kernelName: tf.Conv2DBackpropFilter, backendName: BACKEND, kernelFunc: backpropFilter });
   }
-  const original = tf.getKernel(tf.Conv2DBackpropInput, BACKEND);
-  if (original !== undefined) {
-    tf.unregisterKernel(tf.Conv2DBackpropInput, BACKEND);
-    tf.registerKernel({ ...original, kernelFunc: backpropInputFor(original) });
-  }
+  replaceWasmKernel(tf.Conv2DBackpropInput, backpropInputFor);
   installed = true;
 }

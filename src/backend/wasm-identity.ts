@@ -9,8 +9,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-
-const BACKEND = 'wasm';
+import { replaceWasmKernel } from './wasm-override';
 
 let installed = false;
 
@@ -22,18 +21,11 @@ export function wasmIdentityInstalled(): boolean {
 /** Replaces the wasm Identity kernel for numeric tensors. Idempotent; a no-op without that backend. */
 export function installWasmIdentity(): void {
   if (installed) return;
-  const original = tf.getKernel(tf.Identity, BACKEND);
-  if (original === undefined) return;
-  tf.unregisterKernel(tf.Identity, BACKEND);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as unknown as { x: tf.TensorInfo };
-      // MNIST_WASM_KERNELS=0 keeps all of tfjs' own kernels, for comparisons.
-      if (x.dtype === 'string' || process.env.MNIST_WASM_KERNELS === '0') return original.kernelFunc(args);
-      (args.backend as BackendWasm).incRef(x.dataId);
-      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-    },
+  installed = replaceWasmKernel(tf.Identity, (original) => (args) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    // MNIST_WASM_KERNELS=0 keeps all of tfjs' own kernels, for comparisons.
+    if (x.dtype === 'string' || process.env.MNIST_WASM_KERNELS === '0') return original.kernelFunc(args);
+    (args.backend as BackendWasm).incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
   });
-  installed = true;
 }

@@ -9,10 +9,9 @@
  * in row-major order, as on the cpu backend.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasm-override';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapOffset, wasmKernels } from './wasm-kernels';
-
-const BACKEND = 'wasm';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -73,9 +72,5 @@ function maxPoolGrad(args: KernelArgs): tf.TensorInfo {
 /** Replaces the wasm MaxPoolGrad kernel. Idempotent; a no-op without that backend. */
 export function installWasmMaxPoolGrad(): void {
   if (installed) return;
-  const original = tf.getKernel(tf.MaxPoolGrad, BACKEND);
-  if (original === undefined) return;
-  tf.unregisterKernel(tf.MaxPoolGrad, BACKEND);
-  tf.registerKernel({ kernelName: tf.MaxPoolGrad, backendName: BACKEND, kernelFunc: maxPoolGrad });
-  installed = true;
+  installed = replaceWasmKernel(tf.MaxPoolGrad, () => maxPoolGrad);
 }

@@ -12,10 +12,9 @@
  * keep the backend's kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasm-override';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapOffset, wasmKernels } from './wasm-kernels';
-
-const BACKEND = 'wasm';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -77,15 +76,7 @@ export function wasmSumInstalled(): boolean {
 
 /** Replaces the wasm Sum and Add kernels with ones that handle bias rows directly. Idempotent; a no-op without that backend. */
 export function installWasmSum(): void {
-  if (installed) return;
-  const original = tf.getKernel(tf.Sum, BACKEND);
-  if (original === undefined) return;
-  tf.unregisterKernel(tf.Sum, BACKEND);
-  tf.registerKernel({ ...original, kernelFunc: sumFor(original) });
-  const add = tf.getKernel(tf.Add, BACKEND);
-  if (add !== undefined) {
-    tf.unregisterKernel(tf.Add, BACKEND);
-    tf.registerKernel({ ...add, kernelFunc: addFor(add) });
-  }
+  if (installed || !replaceWasmKernel(tf.Sum, sumFor)) return;
+  replaceWasmKernel(tf.Add, addFor);
   installed = true;
 }

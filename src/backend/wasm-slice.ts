@@ -10,8 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-
-const BACKEND = 'wasm';
+import { replaceWasmKernel } from './wasm-override';
 
 let installed = false;
 
@@ -23,28 +22,21 @@ export function wasmSliceInstalled(): boolean {
 /** Replaces the wasm Slice kernel for contiguous slices of numeric tensors. Idempotent; a no-op without that backend. */
 export function installWasmSlice(): void {
   if (installed) return;
-  const original = tf.getKernel(tf.Slice, BACKEND);
-  if (original === undefined) return;
-  tf.unregisterKernel(tf.Slice, BACKEND);
-  tf.registerKernel({
-    ...original,
-    kernelFunc: (args) => {
-      const { x } = args.inputs as unknown as { x: tf.TensorInfo };
-      const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
-      // MNIST_WASM_KERNELS=0 keeps all of tfjs' own kernels, for comparisons.
-      if (x.dtype === 'string' || process.env.MNIST_WASM_KERNELS === '0') return original.kernelFunc(args);
-      const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
-      if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original.kernelFunc(args);
-      const backend = args.backend as BackendWasm;
-      const out = backend.makeOutput(size_, x.dtype);
-      const count = tf.util.sizeFromShape(size_);
-      if (count > 0) {
-        const start = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
-        // Views made after the allocation above, which may have grown (and so moved) the memory.
-        backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(start, start + count));
-      }
-      return out;
-    },
+  installed = replaceWasmKernel(tf.Slice, (original) => (args) => {
+    const { x } = args.inputs as unknown as { x: tf.TensorInfo };
+    const { begin, size } = args.attrs as unknown as tf.SliceAttrs;
+    // MNIST_WASM_KERNELS=0 keeps all of tfjs' own kernels, for comparisons.
+    if (x.dtype === 'string' || process.env.MNIST_WASM_KERNELS === '0') return original.kernelFunc(args);
+    const [begin_, size_] = tf.slice_util.parseSliceParams(x as tf.Tensor, begin, size);
+    if (!tf.slice_util.isSliceContinous(x.shape, begin_, size_)) return original.kernelFunc(args);
+    const backend = args.backend as BackendWasm;
+    const out = backend.makeOutput(size_, x.dtype);
+    const count = tf.util.sizeFromShape(size_);
+    if (count > 0) {
+      const start = tf.slice_util.computeFlatOffset(begin_, tf.util.computeStrides(x.shape));
+      // Views made after the allocation above, which may have grown (and so moved) the memory.
+      backend.typedArrayFromHeap(out).set(backend.typedArrayFromHeap(x).subarray(start, start + count));
+    }
+    return out;
   });
-  installed = true;
 }

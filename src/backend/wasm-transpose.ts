@@ -8,10 +8,9 @@
  * other permutations keep the backend's kernel.
  */
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasm-override';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapOffset, wasmKernels } from './wasm-kernels';
-
-const BACKEND = 'wasm';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -49,9 +48,5 @@ export function wasmTransposeInstalled(): boolean {
 /** Replaces the wasm Transpose kernel for matrices. Idempotent; a no-op without that backend. */
 export function installWasmTranspose(): void {
   if (installed) return;
-  const original = tf.getKernel(tf.Transpose, BACKEND);
-  if (original === undefined) return;
-  tf.unregisterKernel(tf.Transpose, BACKEND);
-  tf.registerKernel({ ...original, kernelFunc: transposeFor(original) });
-  installed = true;
+  installed = replaceWasmKernel(tf.Transpose, transposeFor);
 }

@@ -5,7 +5,9 @@
  * of recorded on tfjs' tape. The course model is such a stack. On the wasm
  * backend each kernel call has a fixed cost that outweighs the arithmetic
  * at batch 32; the tape's version of this step runs about 80 kernels before
- * the optimizer, this one about 20. The optimizer is the model's own, so the
+ * the optimizer, this one about 20, and there its products a·W + b and aᵀ·dz
+ * are the project's own, which skip the inputs that are 0 (wasm-dense.ts).
+ * The optimizer is the model's own, so the
  * update is the one model.fit makes; on the wasm backend its Adam runs fused,
  * one pass per weight (fused-adam.ts), for both kinds of step.
  *

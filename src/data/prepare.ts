@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { IMAGE_SIDE } from './image-size';
+import { forEachPiece } from './tensor-pieces';
 import type { ImageSet } from './mnist';
 
 /** Images as flat rows of pixels, with their labels. */
@@ -99,16 +100,25 @@ export function toTensors(samples: Samples): { x: tf.Tensor2D; y: tf.Tensor1D } 
   };
 }
 
-/** Smallest, largest and mean value: what normalization changes. */
-export function pixelStats(values: ArrayLike<number>): { min: number; max: number; mean: number } {
+/**
+ * Smallest, largest and mean value: what normalization changes. Takes the
+ * raw bytes, or a tensor such as the normalized images (read back in
+ * pieces, not as a second whole copy); the mean is summed in float64.
+ */
+export function pixelStats(values: ArrayLike<number> | tf.Tensor): { min: number; max: number; mean: number } {
   let min = Infinity;
   let max = -Infinity;
   let sum = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i];
-    if (v < min) min = v;
-    if (v > max) max = v;
-    sum += v;
-  }
-  return { min, max, mean: values.length === 0 ? NaN : sum / values.length };
+  const visit = (part: ArrayLike<number>): void => {
+    for (let i = 0; i < part.length; i++) {
+      const v = part[i];
+      if (v < min) min = v;
+      if (v > max) max = v;
+      sum += v;
+    }
+  };
+  if (values instanceof tf.Tensor) forEachPiece(values, visit);
+  else visit(values);
+  const count = values instanceof tf.Tensor ? values.size : values.length;
+  return { min, max, mean: count === 0 ? NaN : sum / count };
 }

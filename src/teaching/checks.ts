@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { modelSettings, LayerSettings } from '../model/model';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../data/image-size';
+import { forEachPiece } from '../data/tensor-pieces';
 import { TRAINING_DEFAULTS } from '../train/training-defaults';
 
 /** A check that did not pass; the message is the hint. */
@@ -45,23 +46,6 @@ function valuesOf(tensor: tf.Tensor): Float32Array {
   return data instanceof Float32Array ? data : Float32Array.from(data);
 }
 
-/** Rows read back per piece: a whole training set at once would be a second 188 MB copy of it in the kernel's memory. */
-const ROWS_PER_READ = 4096;
-
-/** Calls `visit` with the values of consecutive pieces of the rows of the matrix `x`, and where each piece starts in the whole. */
-function forEachRows(x: tf.Tensor2D, visit: (values: tf.TypedArray, offset: number) => void): void {
-  const [rows, cols] = x.shape;
-  for (let start = 0; start < rows; start += ROWS_PER_READ) {
-    const count = Math.min(ROWS_PER_READ, rows - start);
-    const piece = tf.slice(x, [start, 0], [count, cols]);
-    try {
-      visit(piece.dataSync(), start * cols);
-    } finally {
-      piece.dispose();
-    }
-  }
-}
-
 /** What is wrong with one normalized set, or its mean when every pixel is its raw value / 255. */
 function normalizationProblem(name: string, x: unknown, raw: RawImages): string | { mean: number } {
   if (!isTensor(x)) {
@@ -81,7 +65,7 @@ function normalizationProblem(name: string, x: unknown, raw: RawImages): string 
   let sum = 0;
   let rawSum = 0;
   let worst = 0;
-  forEachRows(x as tf.Tensor2D, (values, offset) => {
+  forEachPiece(x, (values, offset) => {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const pixel = raw.images[offset + i];

@@ -15,6 +15,10 @@ import { installWasmTranspose } from './wasm-transpose';
 import { installWasmReluGrad } from './wasm-relu';
 import { installWasmIdentity } from './wasm-identity';
 import { installWasmSlice } from './wasm-slice';
+import { installWasmGather } from './wasm-gather';
+import { installFusedAdam } from './fused-adam';
+import { installDenseTraining } from './dense-training';
+import { installNumberLogs } from './batch-logger';
 
 export const BACKENDS = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKENDS)[number];
@@ -52,6 +56,11 @@ export const loadInstalledBackend: BackendLoader = async (name) => {
     installWasmReluGrad();
     installWasmIdentity();
     installWasmSlice();
+    installWasmGather();
+    // tfjs has no kernel hook for these: each replaces one method on a tfjs class, and acts only on wasm.
+    installFusedAdam();
+    installDenseTraining();
+    installNumberLogs();
   }
 };
 

@@ -115,3 +115,46 @@ export function fusedAdamFor(optimizer: tf.Optimizer, variables: tf.Variable[]):
     adam.incrementIterations();
   };
 }
+
+let adamInstalled = false;
+
+/** One update with tfjs' `applyGradients` argument: names of registered variables, with their gradients. */
+function fusedApply(optimizer: tf.Optimizer, variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]): (() => void) | undefined {
+  const named = Array.isArray(variableGradients)
+    ? variableGradients.map((v) => ({ name: v.name, tensor: v.tensor }))
+    : Object.keys(variableGradients).map((name) => ({ name, tensor: variableGradients[name] }));
+  const registered = tf.engine().registeredVariables;
+  const variables: tf.Variable[] = [];
+  const gradients: tf.Tensor[] = [];
+  for (const { name, tensor } of named) {
+    const variable = registered[name];
+    // A missing gradient (tfjs skips that weight) or an unusual tensor: tfjs' own Adam handles it.
+    if (variable === undefined || tensor === undefined || tensor === null || variable.dtype !== 'float32' || tensor.dtype !== 'float32') return undefined;
+    variables.push(variable);
+    gradients.push(tensor);
+  }
+  const update = fusedAdamFor(optimizer, variables);
+  return update === undefined ? undefined : () => update(gradients);
+}
+
+/**
+ * Makes every `tf.train.adam` optimizer update through the fused pass on the
+ * wasm backend, `model.fit`'s included. tfjs offers no kernel hook for an
+ * optimizer (its Adam is a sequence of ops), so this replaces the method
+ * `applyGradients` on tfjs' AdamOptimizer class, once: the replacement reads
+ * the same state and falls back to the original method on every other
+ * backend, without the project's kernels, with MNIST_WASM_KERNELS=0, or for
+ * anything it does not handle. Other optimizers are not touched.
+ */
+export function installFusedAdam(): void {
+  if (adamInstalled) return;
+  adamInstalled = true;
+  type Apply = (this: tf.Optimizer, variableGradients: tf.NamedTensorMap | { name: string; tensor: tf.Tensor }[]) => void;
+  const prototype = tf.AdamOptimizer.prototype as unknown as { applyGradients: Apply };
+  const original = prototype.applyGradients;
+  prototype.applyGradients = function applyGradients(this: tf.Optimizer, variableGradients) {
+    const fused = fusedApply(this, variableGradients);
+    if (fused === undefined) original.call(this, variableGradients);
+    else fused();
+  };
+}

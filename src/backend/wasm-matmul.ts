@@ -8,12 +8,65 @@
  * public kernel registry, so nothing of tfjs is patched on disk.
  */
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { replaceWasmKernel } from './wasm-override';
 
 const BACKEND = 'wasm';
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 let installed = false;
+
+/** int32 operands, which tfjs-backend-wasm 4.22 refuses ("BatchMatMul for non non-float32 tensors"). */
+function isIntegerProduct(args: KernelArgs): boolean {
+  const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
+  return a.dtype === 'int32' && b.dtype === 'int32';
+}
+
+/**
+ * An int32 product in plain JavaScript on the backend's memory. Its one
+ * caller in practice is `tf.math.confusionMatrix` (one-hot labels against
+ * one-hot predictions: 10 × n times n × 10), where exact counts matter and
+ * speed does not. Operands are rank 3 (tfjs reshapes them so), with a batch
+ * of 1 broadcast against the other's, as the float kernel does.
+ */
+function integerMatMul(args: KernelArgs): tf.TensorInfo {
+  const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
+  const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
+  const backend = args.backend as BackendWasm;
+  const [batchA, rowsA, colsA] = a.shape;
+  const [batchB, rowsB, colsB] = b.shape;
+  const m = transposeA ? colsA : rowsA;
+  const k = transposeA ? rowsA : colsA;
+  const n = transposeB ? rowsB : colsB;
+  const kB = transposeB ? colsB : rowsB;
+  const batch = Math.max(batchA, batchB);
+  if (k !== kB || (batchA !== batchB && batchA !== 1 && batchB !== 1)) {
+    throw new Error(`BatchMatMul: the inner dimensions of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] ` +
+      `(transposeA ${transposeA}, transposeB ${transposeB}) must match, and batches must be equal or 1.`);
+  }
+  const out = backend.makeOutput([batch, m, n], 'int32');
+  // Views after the allocation above, which may grow (and so move) the memory.
+  const x = backend.typedArrayFromHeap(a) as Int32Array;
+  const y = backend.typedArrayFromHeap(b) as Int32Array;
+  const z = backend.typedArrayFromHeap(out) as Int32Array;
+  for (let t = 0; t < batch; t++) {
+    const offA = (batchA === 1 ? 0 : t) * rowsA * colsA;
+    const offB = (batchB === 1 ? 0 : t) * rowsB * colsB;
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        let sum = 0;
+        for (let p = 0; p < k; p++) {
+          const av = x[offA + (transposeA ? p * colsA + i : i * colsA + p)];
+          const bv = y[offB + (transposeB ? j * colsB + p : p * colsB + j)];
+          sum += av * bv;
+        }
+        z[(t * m + i) * n + j] = sum;
+      }
+    }
+  }
+  return out;
+}
 
 /** Whether the transposed-matmul workaround is active on the wasm backend. */
 export function wasmMatMulFixInstalled(): boolean {
@@ -55,6 +108,7 @@ export function installWasmMatMulFix(): void {
 
   const kernelFunc = (args: KernelArgs): tf.TensorInfo | tf.TensorInfo[] => {
     const attrs = args.attrs as unknown as tf.BatchMatMulAttrs;
+    if (isIntegerProduct(args)) return integerMatMul(args);
     if (!attrs.transposeA && !attrs.transposeB) return original.kernelFunc(args);
     const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
     if (!attrs.transposeA && swapPays(a, b)) {
@@ -89,7 +143,6 @@ export function installWasmMatMulFix(): void {
     }
   };
 
-  tf.unregisterKernel(tf.BatchMatMul, BACKEND);
-  tf.registerKernel({ ...original, kernelFunc });
+  replaceWasmKernel(tf.BatchMatMul, () => kernelFunc, isIntegerProduct);
   installed = true;
 }

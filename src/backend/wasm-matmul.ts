@@ -27,15 +27,17 @@ function isIntegerProduct(args: KernelArgs): boolean {
  * An int32 product in plain JavaScript on the backend's memory. Its one
  * caller in practice is `tf.math.confusionMatrix` (one-hot labels against
  * one-hot predictions: 10 × n times n × 10), where exact counts matter and
- * speed does not. Operands are rank 3 (tfjs reshapes them so), with a batch
- * of 1 broadcast against the other's, as the float kernel does.
+ * speed does not. Leading dimensions are batches, a batch of 1 broadcast
+ * against the other's, as the float kernel does.
  */
 function integerMatMul(args: KernelArgs): tf.TensorInfo {
   const { a, b } = args.inputs as unknown as { a: tf.TensorInfo; b: tf.TensorInfo };
   const { transposeA, transposeB } = args.attrs as unknown as tf.BatchMatMulAttrs;
   const backend = args.backend as BackendWasm;
-  const [batchA, rowsA, colsA] = a.shape;
-  const [batchB, rowsB, colsB] = b.shape;
+  const [rowsA, colsA] = a.shape.slice(-2);
+  const [rowsB, colsB] = b.shape.slice(-2);
+  const batchA = tf.util.sizeFromShape(a.shape.slice(0, -2));
+  const batchB = tf.util.sizeFromShape(b.shape.slice(0, -2));
   const m = transposeA ? colsA : rowsA;
   const k = transposeA ? rowsA : colsA;
   const n = transposeB ? rowsB : colsB;
@@ -45,7 +47,8 @@ function integerMatMul(args: KernelArgs): tf.TensorInfo {
     throw new Error(`BatchMatMul: the inner dimensions of [${a.shape.join(', ')}] and [${b.shape.join(', ')}] ` +
       `(transposeA ${transposeA}, transposeB ${transposeB}) must match, and batches must be equal or 1.`);
   }
-  const out = backend.makeOutput([batch, m, n], 'int32');
+  const outer = tf.broadcast_util.assertAndGetBroadcastShape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const out = backend.makeOutput([...outer, m, n], 'int32');
   // Views after the allocation above, which may grow (and so move) the memory.
   const x = backend.typedArrayFromHeap(a) as Int32Array;
   const y = backend.typedArrayFromHeap(b) as Int32Array;

@@ -358,7 +358,8 @@ export function installDenseTraining(): void {
       const [x, y, sampleWeight] = data;
       const usable = data.length <= 3 && (sampleWeight === undefined || sampleWeight === null) && x.dtype === 'float32' &&
         x.rank === 2 && denseKernels() !== undefined;
-      return usable ? trainStep(plan, optimizer, kernels, x, y) : stock(data);
+      // model.fit calls this inside a tidy, trainOnBatch does not: the step frees its own intermediates either way.
+      return usable ? tf.tidy(() => trainStep(plan, optimizer, kernels, x, y)) : stock(data);
     };
   };
 }

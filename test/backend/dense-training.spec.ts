@@ -253,6 +253,21 @@ describe('model.fit with the project\'s kernels and without them (MNIST_WASM_KER
       model.dispose();
     });
 
+    it('model.trainOnBatch (no tidy of its own around the step) leaves no tensors behind', async function () {
+      const model = course.build();
+      const x = data.rows.slice([0, 0], [32, 784]);
+      const y = data.sparse.slice([0], [32]);
+      await model.trainOnBatch(x, y);
+      const tensors = tf.memory().numTensors;
+      const losses: number[] = [];
+      for (let i = 0; i < 3; i++) losses.push((await model.trainOnBatch(x, y) as number[])[0]);
+      expect(tf.memory().numTensors).to.equal(tensors);
+      expect(losses[2]).to.be.below(losses[0]);
+      tf.dispose([x, y]);
+      model.optimizer.dispose();
+      model.dispose();
+    });
+
     it('refuses labels outside the classes with a message naming them', async function () {
       const model = course.build();
       const bad = tf.tensor1d(Array.from({ length: 32 }, (_, i) => (i === 3 ? 12 : 1)), 'float32');

@@ -43,6 +43,8 @@ interface LayerVariable {
 /** The parts of tfjs-layers 4.x's LayersModel this reads (fields present in its compiled code, private in its types). */
 interface ModelInternals {
   makeTrainFunction(): TrainFunction;
+  makeTestFunction(): void;
+  testFunction?: TrainFunction;
   layers: tf.layers.Layer[];
   inputs: unknown[];
   outputs: unknown[];
@@ -286,22 +288,25 @@ function activationGrad(kernels: DenseKernels, activation: Activation, dy: tf.Te
   }
 }
 
-/** One training step for `plan`, returning [loss, ...metrics] as tfjs' train function does; undefined hands the batch to tfjs. */
-function trainStep(plan: Plan, optimizer: tf.Optimizer, kernels: DenseKernels, x: tf.Tensor, y: tf.Tensor): tf.Scalar[] {
-  const backend = tf.backend() as BackendWasm;
-  const inputs: tf.Tensor2D[] = [];
-  const outputs: tf.Tensor2D[] = [];
-  const multipliers: (tf.Tensor | undefined)[] = [];
+interface ForwardPass {
+  /** Each step's input and output. */
+  inputs: tf.Tensor2D[];
+  outputs: tf.Tensor2D[];
+  /** Each Dropout step's multiplier (training only). */
+  multipliers: (tf.Tensor | undefined)[];
+}
+
+/** The chain's forward pass, up to the last layer's logits (its softmax belongs to the loss). Dropout acts in training only. */
+function forward(plan: Plan, kernels: DenseKernels, x: tf.Tensor, training: boolean): ForwardPass {
+  const pass: ForwardPass = { inputs: [], outputs: [], multipliers: [] };
   let a = x as tf.Tensor2D;
   for (const step of plan.steps) {
-    inputs.push(a);
+    pass.inputs.push(a);
+    let multiplier: tf.Tensor | undefined;
     if (step.kind === 'dropout') {
-      if (step.rate > 0 && step.rate < 1) {
-        const multiplier = dropoutMultiplier(a, step);
-        multipliers.push(multiplier);
+      if (training && step.rate > 0 && step.rate < 1) {
+        multiplier = dropoutMultiplier(a, step);
         a = tf.mul(a, multiplier) as tf.Tensor2D;
-      } else {
-        multipliers.push(undefined);
       }
     } else {
       const kernel = step.kernel.read() as tf.Tensor2D;
@@ -311,12 +316,23 @@ function trainStep(plan: Plan, optimizer: tf.Optimizer, kernels: DenseKernels, x
         : kernels.forward(a, kernel, step.bias.read(), relu);
       if (step.activation === 'tanh') z = tf.tanh(z);
       else if (step.activation === 'sigmoid') z = tf.sigmoid(z);
-      multipliers.push(undefined);
       a = z as tf.Tensor2D;
     }
-    outputs.push(a);
+    pass.multipliers.push(multiplier);
+    pass.outputs.push(a);
   }
-  const { dz, loss, accuracy } = softmaxCrossEntropy(backend, a, y, plan.loss);
+  return pass;
+}
+
+/** [loss, ...metrics] as scalars, in the order of tfjs' train and test functions. */
+function lossAndMetrics(plan: Plan, loss: number, accuracy: number): tf.Scalar[] {
+  return [tf.scalar(loss), ...plan.metrics.map((m) => tf.scalar(m === 'accuracy' ? accuracy : loss))];
+}
+
+/** One training step for `plan`, returning [loss, ...metrics] as tfjs' train function does. */
+function trainStep(plan: Plan, optimizer: tf.Optimizer, kernels: DenseKernels, x: tf.Tensor, y: tf.Tensor): tf.Scalar[] {
+  const { inputs, outputs, multipliers } = forward(plan, kernels, x, true);
+  const { dz, loss, accuracy } = softmaxCrossEntropy(tf.backend() as BackendWasm, outputs[outputs.length - 1], y, plan.loss);
 
   const gradients = new Map<LayerVariable, tf.Tensor>();
   let upstream: tf.Tensor2D = dz;
@@ -333,15 +349,29 @@ function trainStep(plan: Plan, optimizer: tf.Optimizer, kernels: DenseKernels, x
     if (i > 0) upstream = tf.matMul(d, step.kernel.read(), false, true);
   }
   optimizer.applyGradients(plan.variables.map((v) => ({ name: v.read().name, tensor: gradients.get(v) as tf.Tensor })));
-  return [tf.scalar(loss), ...plan.metrics.map((m) => tf.scalar(m === 'accuracy' ? accuracy : loss))];
+  return lossAndMetrics(plan, loss, accuracy);
+}
+
+/** One batch of `model.evaluate` (and fit's validation): the loss and metrics of the inference pass. */
+function testStep(plan: Plan, kernels: DenseKernels, x: tf.Tensor, y: tf.Tensor): tf.Scalar[] {
+  const { outputs } = forward(plan, kernels, x, false);
+  const { loss, accuracy } = softmaxCrossEntropy(tf.backend() as BackendWasm, outputs[outputs.length - 1], y, plan.loss);
+  return lossAndMetrics(plan, loss, accuracy);
+}
+
+/** Whether a batch (tfjs' data array: inputs, targets, sample weights) can take the hand-written path. */
+function usable(data: tf.Tensor[]): boolean {
+  const [x, , sampleWeight] = data;
+  return data.length <= 3 && (sampleWeight === undefined || sampleWeight === null) && x.dtype === 'float32' &&
+    x.rank === 2 && denseKernels() !== undefined;
 }
 
 let installed = false;
 
 /**
- * Replaces `makeTrainFunction` on tfjs' LayersModel (so on every model,
- * `tf.sequential` ones included) with one that returns the hand-written
- * step where it applies. Idempotent.
+ * Replaces `makeTrainFunction` and `makeTestFunction` on tfjs' LayersModel
+ * (so on every model, `tf.sequential` ones included) with ones that give the
+ * hand-written step and inference pass where they apply. Idempotent.
  */
 export function installDenseTraining(): void {
   if (installed) return;
@@ -354,12 +384,17 @@ export function installDenseTraining(): void {
     const optimizer = this.optimizer_;
     const plan = kernels === undefined || optimizer === undefined ? undefined : planFor(this);
     if (plan === undefined || kernels === undefined || optimizer === undefined) return stock;
-    return (data) => {
-      const [x, y, sampleWeight] = data;
-      const usable = data.length <= 3 && (sampleWeight === undefined || sampleWeight === null) && x.dtype === 'float32' &&
-        x.rank === 2 && denseKernels() !== undefined;
-      // model.fit calls this inside a tidy, trainOnBatch does not: the step frees its own intermediates either way.
-      return usable ? tf.tidy(() => trainStep(plan, optimizer, kernels, x, y)) : stock(data);
-    };
+    // model.fit calls this inside a tidy, trainOnBatch does not: the step frees its own intermediates either way.
+    return (data) => (usable(data) ? tf.tidy(() => trainStep(plan, optimizer, kernels, data[0], data[1])) : stock(data));
+  };
+  // evaluate() and fit's validation ask for a test function the same way; it computes the same loss and metrics.
+  const originalTest = prototype.makeTestFunction;
+  prototype.makeTestFunction = function makeTestFunction(this: ModelInternals): void {
+    originalTest.call(this);
+    const stock = this.testFunction;
+    const kernels = denseKernels();
+    const plan = kernels === undefined || stock === undefined ? undefined : planFor(this);
+    if (plan === undefined || kernels === undefined || stock === undefined) return;
+    this.testFunction = (data) => (usable(data) ? tf.tidy(() => testStep(plan, kernels, data[0], data[1])) : stock(data));
   };
 }

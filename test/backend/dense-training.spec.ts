@@ -253,6 +253,22 @@ describe('model.fit with the project\'s kernels and without them (MNIST_WASM_KER
       model.dispose();
     });
 
+    it('model.evaluate gives stock tfjs\' loss and accuracy, for the model as trained', async function () {
+      const model = course.build();
+      await model.fit(data.rows, data.sparse, { epochs: 1, batchSize: 32, verbose: 0 });
+      const score = async (): Promise<number[]> => {
+        const out = model.evaluate(data.rows, data.sparse, { batchSize: 50 }) as tf.Scalar[];
+        const values = out.map((t) => t.dataSync()[0]);
+        tf.dispose(out);
+        return values;
+      };
+      const fast = await withKernels(true, score);
+      const stock = await withKernels(false, score);
+      fast.forEach((v, i) => expect(v).to.be.closeTo(stock[i], 1e-5));
+      model.optimizer.dispose();
+      model.dispose();
+    });
+
     it('model.trainOnBatch (no tidy of its own around the step) leaves no tensors behind', async function () {
       const model = course.build();
       const x = data.rows.slice([0, 0], [32, 784]);

@@ -48,7 +48,8 @@ the executed workbook's peak memory. Writes bench/results.md and
 bench/results.json.
 
   --quick               one run of one epoch per configuration, no cpu backend
-                        (unless --backends names it); writes bench/results.quick.*
+                        (unless --backends names it), no notebook (unless
+                        --notebook); writes bench/results.quick.*
   --runs N              runs per configuration, seeds 42, 43, … (default 3)
   --epochs N            epochs per run (default 5)
   --batch-sizes LIST    default 32,128,512

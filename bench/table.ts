@@ -426,7 +426,7 @@ export function formatMarkdown(r: BenchReport): string {
     'median epoch. **samples/s** = training images ÷ s/epoch. **× PyTorch** = s/epoch ÷ PyTorch\'s s/epoch at the same batch size (below 1: faster than PyTorch).');
   L.push('- **evaluate / predict 10k**: `model.evaluate(xTest, yTest)` and `model.predict(xTest).argMax(-1)` (tfjs\' default batch of 32, results ' +
     'read and disposed) on the 10,000 test images after training (PyTorch: the same forward pass in batches of 2,500), median of 3 passes ' +
-    '(CNN: 1), then median over runs. **test accuracy**: median over runs.');
+    '(CNN and stock tfjs: 1), then median over runs. **test accuracy**: median over runs.');
   L.push('- **peak RSS**: `process.resourceUsage().maxRSS` of the worker process at its end (PyTorch: `ru_maxrss`), the largest over runs; ' +
     'it includes Node, tfjs, the wasm heap and MNIST itself.');
   L.push('- **tensors after each epoch**: `tf.memory().numTensors` at each epoch\'s end in the first run: the training and test tensors, ' +

@@ -200,6 +200,7 @@ async function main(): Promise<void> {
       if (epoch !== epochs - 1) return;
       const optimizer = model.optimizer as unknown as { learningRate: number };
       optimizer.learningRate = optimizer.learningRate / 10;
+      process.stderr.write(`  ${label}: learning rate ${optimizer.learningRate} for the last epoch\n`);
     },
   };
   const callbacks = modelName === 'cnn' && epochs > 1 ? [lastEpochSlower, timer] : [timer];

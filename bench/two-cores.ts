@@ -27,10 +27,14 @@ import { createModel } from '../src/model/model';
 import { createCnn } from '../src/model/cnn';
 import { inputTensor } from '../src/model/model-input';
 
-/** What model.fit trains each batch with: tfjs-layers' makeTrainFunction (private in its types), made once per fit. */
+/**
+ * What model.fit trains each batch with: tfjs-layers' makeTrainFunction (private in its types), made once per
+ * fit. A tf.sequential model trains the LayersModel it wraps (its `model` field), so that one is asked.
+ */
 type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
 function fitsTrainFunction(model: tf.LayersModel): TrainFunction {
-  return (model as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
+  const trained = (model as unknown as { model?: tf.LayersModel }).model ?? model;
+  return (trained as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
 }
 
 interface Job { kind: 'mlp' | 'cnn'; batch: number; steps: number; control?: SharedArrayBuffer }

@@ -217,8 +217,8 @@ function runChild(kind: 'tfjs' | 'torch', command: string, args: string[], env: 
 }
 
 /**
- * The environment of a tfjs worker: the project's kernels on (MNIST_WASM_KERNELS unset, whatever this
- * shell has), or with `stock` switched off (MNIST_WASM_KERNELS=0: tfjs as published).
+ * The environment of a tfjs worker: the project's kernels on (MNIST_WASM_KERNELS removed, whatever this
+ * shell has), or for the stock row all of them off (MNIST_WASM_KERNELS=0: tfjs as published).
  */
 function workerEnv(stock = false): NodeJS.ProcessEnv {
   const env = { ...process.env };

@@ -12,6 +12,7 @@
  *   node -r ts-node/register bench/epochs.ts [--epochs 3] [--seed 42] [--data-dir DIR]
  */
 import * as tf from '@tensorflow/tfjs';
+import { seedMathRandom } from './seed-math-random';
 import { initBackend } from '../src/backend/backend';
 import { kernelsBuild } from '../src/backend/wasm-kernels';
 import { loadMnist } from '../src/data/mnist';
@@ -21,17 +22,6 @@ import { defaultDataDir, parseFlags } from './common';
 
 interface Timed { seconds: number[]; losses: number[] }
 
-/** mulberry32: model.fit shuffles with Math.random, which takes no seed. */
-function seedMathRandom(seed: number): void {
-  let state = seed >>> 0;
-  Math.random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** tfjs' own fit on tensors of the images, batch 32, shuffled. */
 async function tfjsFit(model: tf.LayersModel, x: Float32Array, labels: Uint8Array, epochs: number): Promise<Timed> {

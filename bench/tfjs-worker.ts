@@ -22,6 +22,7 @@ import * as path from 'path';
 import * as zlib from 'zlib';
 import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
+import { seedMathRandom } from './seed-math-random';
 import { initBackend } from '../src/backend/backend';
 import type { WorkerResult } from './common';
 import { parseFlags } from './flags';
@@ -61,22 +62,6 @@ function timed<T>(f: () => T): { value: T; ms: number } {
   return { value, ms: performance.now() - start };
 }
 
-/**
- * tfjs' model.fit shuffles the training set before each epoch with Math.random
- * (tf.util.shuffle), which takes no seed. Replacing Math.random with a small
- * seeded generator (mulberry32) makes the batch order, and with the seeded
- * initializers the whole run, repeat for the same --seed.
- */
-function seedMathRandom(seed: number): void {
-  let state = seed >>> 0;
-  Math.random = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** An IDX file's items after its header (16 bytes for images, 8 for labels), checked by its magic number. */
 function readIdx(dir: string, name: string, kind: 'images' | 'labels'): { count: number; data: Uint8Array } {

@@ -1,21 +1,12 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { isSliceView, wasmSliceInstalled } from '../../src/backend/wasm-slice';
 import { watchReads } from '../support/backend-reads';
-import { on, randomValues } from '../support/compare-backends';
+import { on, onWasmBackend, randomValues } from '../support/compare-backends';
 
 describe('tf.slice on wasm: a contiguous slice is a view of its input, never a copy of it', () => {
-  let backendBefore: string;
-  before(async () => {
-    backendBefore = tf.getBackend();
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend(backendBefore);
-  });
+  onWasmBackend();
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmSliceInstalled()).to.equal(true);

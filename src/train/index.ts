@@ -1,12 +1,13 @@
 /**
- * Step 5 of the course: training. `fit` as Keras' model.fit (epochs of
- * shuffled mini-batches, a History), the course's defaults (5 epochs,
- * batches of 32), Keras' callbacks (early stopping, a learning-rate schedule),
- * the training step, seeded shuffling, progress in a terminal, and
- * Kernel → Interrupt. Uses evaluate/ for each epoch's validation score, as
- * Keras' fit does.
+ * Step 5 of the course: training, with TensorFlow.js' own `model.fit`. Here:
+ * the course's defaults (5 epochs, batches of 32), Keras' callbacks for
+ * model.fit (early stopping that keeps the best weights, a learning-rate
+ * schedule), the base they and the progress displays share (a `tf.Callback`
+ * that stops training on Kernel → Interrupt), progress in a terminal, and
+ * seeded shuffling for the project's own experiments.
  */
 export * from './training-defaults';
-export * from './train';
+export * from './training-callback';
+export * from './epoch-progress';
 export * from './callbacks';
 export * from './interrupt';

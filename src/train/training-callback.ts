@@ -66,8 +66,9 @@ export function metric(logs: { [key: string]: number }, name: string): number | 
 
 /**
  * A `tf.Callback` that stops `model.fit` at the next batch on Kernel →
- * Interrupt. Subclasses override the hooks below (each called with the logs
- * already read back as numbers), not tfjs' own `on…` methods.
+ * Interrupt. Subclasses override the hooks below, not tfjs' own `on…`
+ * methods: batchEnd gets tfjs' batch logs as they are (scalars), epochEnd
+ * the epoch's logs read back as numbers.
  */
 export abstract class TrainingCallback extends tf.Callback {
   private interrupted: () => boolean = () => false;

@@ -13,17 +13,21 @@ import { BatchProgress, ProgressCallback } from '../train/epoch-progress';
 const BAR_WIDTH = 30;
 
 /**
- * tslab's output socket (zeromq) takes one pending send at a time: after 512
- * sends in a row it defers one, and another send in the same tick then fails
- * with EBUSY, which kills the kernel. A long training cell would cross that
- * line with updates four times a second; updating at most once a second and
- * letting the event loop run after each update (so a deferred send completes)
- * keeps it clear.
+ * tslab's output socket (zeromq 6) sends at once, but every 512th send it
+ * defers to the event loop's next check phase (a libuv check handle, which
+ * runs after Node's setImmediate callbacks), and any send before that one
+ * completes fails with EBUSY; when the failing send is tslab's own (its
+ * status or reply as the cell ends), the kernel dies. A long training cell
+ * crosses 512 sends with a progress update a second. So the display updates
+ * at most once a second and, after each update, lets the event loop turn
+ * twice: the first turn's check phase runs Node's immediates before zeromq's
+ * handle, the second comes after it, so a deferred send has completed before
+ * training, the cell or tslab sends again.
  */
 const MIN_UPDATE_MS = 1000;
 
-function nextTick(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+async function afterSend(): Promise<void> {
+  for (let turn = 0; turn < 2; turn++) await new Promise((resolve) => setImmediate(resolve));
 }
 
 /** One line of progress, e.g. `Epoch 2/5 [=====>....] 640/1875 - loss 0.1234 - accuracy 0.9634 - ETA 4s`. */
@@ -53,7 +57,7 @@ export class NotebookProgress extends ProgressCallback {
 
   protected override async showBatch(p: BatchProgress): Promise<void> {
     this.line.update([...this.finished, progressLine(p)].join('\n'));
-    await nextTick();
+    await afterSend();
   }
 
   protected override async showEpoch(): Promise<void> {
@@ -61,14 +65,14 @@ export class NotebookProgress extends ProgressCallback {
     this.finished = loss.map((value, i) => `Epoch ${i + 1} - ${this.secondsPerEpoch[i].toFixed(1)}s - loss ${value.toFixed(4)} - ` +
       `accuracy ${accuracy[i].toFixed(4)}` + (validation?.[i] === undefined ? '' : ` - val_accuracy ${validation[i].toFixed(4)}`));
     this.line.update(this.finished.join('\n'));
-    await nextTick();
+    await afterSend();
     this.chart.update(trainingCurvesSpec(this.curves, { title: this.title }));
-    await nextTick();
+    await afterSend();
   }
 
   protected override async showInterrupted(message: string): Promise<void> {
     this.line.update([...this.finished, message].join('\n'));
-    await nextTick();
+    await afterSend();
   }
 }
 

@@ -6,11 +6,12 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import { describeBackend, initBackend } from '../backend/backend';
 import { loadMnist } from '../data/mnist';
 import { prepareSamples } from '../data/prepare';
 import { createModel, modelSummary } from '../model/model';
-import { fit } from '../train/train';
+import { inputTensor } from '../model/model-input';
 import { terminalProgress } from '../train/progress';
 import { evaluate } from '../evaluate/evaluate';
 import { IMAGE_SIZE } from '../data/image-size';
@@ -65,9 +66,16 @@ async function run(args: TrainArgs): Promise<void> {
 
   const model = createModel({ seed: args.seed });
   say(modelSummary(model));
-  const history = await fit(model, train, {
-    epochs: args.epochs, batchSize: args.batchSize, seed: args.seed, callbacks: terminalProgress(),
-  });
+  // The course's training call: tfjs' own model.fit on the images and labels as tensors.
+  const progress = terminalProgress();
+  const xTrain = inputTensor(model, train.x, train.count);
+  const yTrain = tf.tensor1d(train.y, 'float32');
+  try {
+    await model.fit(xTrain, yTrain, { epochs: args.epochs, batchSize: args.batchSize, callbacks: progress, verbose: 0 });
+  } finally {
+    tf.dispose([xTrain, yTrain]);
+  }
+  const history = { history: progress.curves, secondsPerEpoch: progress.secondsPerEpoch };
 
   const trainScore = evaluate(model, train);
   const testScore = evaluate(model, test);

@@ -51,7 +51,7 @@ describe('npm start: parsing its flags', () => {
   ];
   it('says in its help exactly what the numeric flags accept', () => {
     expect(TRAIN_USAGE).to.include('--epochs N         training epochs, 1 to 1000 (default 5)');
-    expect(TRAIN_USAGE).to.include('seed for initial weights and shuffling, 0 to 4294967295');
+    expect(TRAIN_USAGE).to.include('seed for the initial weights, 0 to 4294967295');
     expect(TRAIN_USAGE).to.include('N is a whole number written in digits');
     expect(parseTrainArgs(['--epochs', '1000', '--seed', '4294967295', '--seed=0']).seed).to.equal(0);
   });

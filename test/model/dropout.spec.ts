@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
 import { prepareSamples } from '../../src/data/prepare';
-import { fit } from '../../src/train/train';
+import { fitSamples } from '../support/fit-samples';
 import { evaluate } from '../../src/evaluate/evaluate';
 import { realMnist } from '../support/real-data';
 
@@ -18,7 +18,7 @@ describe('dropout in the course model (improving the MLP)', () => {
     const mnist = await realMnist(this);
     const before = tf.memory().numTensors;
     const model = createModel({ dropout: 0.5 });
-    await fit(model, prepareSamples(mnist.train, { limit: 500 }), { epochs: 2 });
+    await fitSamples(model, prepareSamples(mnist.train, { limit: 500 }), { epochs: 2 });
     const test = prepareSamples(mnist.test, { limit: 200 });
     expect(evaluate(model, test)).to.deep.equal(evaluate(model, test));
     model.dispose();

@@ -6,7 +6,7 @@ import { createModel } from '../../src/model/model';
 import { loadModel, saveModel } from '../../src/model/persist';
 import { predictProbabilities } from '../../src/evaluate/predict';
 import { prepareSamples } from '../../src/data/prepare';
-import { fit } from '../../src/train/train';
+import { fitSamples } from '../support/fit-samples';
 import { realMnist } from '../support/real-data';
 
 describe('saving and loading a trained model (tfjs layers format)', () => {
@@ -19,7 +19,7 @@ describe('saving and loading a trained model (tfjs layers format)', () => {
   it('writes model.json and weights.bin that reload to identical predictions', async function () {
     const mnist = await realMnist(this);
     const model = createModel({ seed: 6 });
-    await fit(model, prepareSamples(mnist.train, { limit: 500 }), { epochs: 1 });
+    await fitSamples(model, prepareSamples(mnist.train, { limit: 500 }), { epochs: 1 });
     const modelPath = await saveModel(model, dir);
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['model.json', 'weights.bin']);
     const json = JSON.parse(fs.readFileSync(modelPath, 'utf8'));

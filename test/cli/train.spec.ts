@@ -7,6 +7,7 @@ import { PNG } from 'pngjs';
 import { parseTrainArgs, TRAIN_USAGE, UsageError } from '../../src/cli/train-args';
 import { realMnistDir } from '../support/real-data';
 import { projectRoot } from '../../src/data/project-root';
+import { smallDisk } from '../support/tmpfs';
 
 const CLI = path.join(projectRoot(), 'src', 'cli', 'train.ts');
 
@@ -124,6 +125,51 @@ describe('npm start: the main job end to end', function () {
     expect(stdout + stderr).not.to.include('MNIST from');
     expect(Date.now() - started).to.be.below(60000);
     fs.rmSync(file);
+  });
+
+  it('refuses --out at a symbolic link that leads nowhere, naming where it leads', async () => {
+    const link = path.join(out, 'results-link');
+    fs.symlinkSync(path.join(out, 'no-such-folder'), link);
+    try {
+      const { code, stderr } = await runCli(['--out', link, '--data-dir', '/nonexistent']);
+      expect(code).to.equal(1);
+      expect(stderr).to.include(`Error: --out ${link} is a symbolic link to ${path.join(out, 'no-such-folder')}, which does not exist. ` +
+        'Nothing was trained; create that folder, remove the link, or pass another folder.');
+      expect(stderr).not.to.include('ENOENT');
+    } finally {
+      fs.rmSync(link);
+    }
+  });
+
+  for (const root of ['/', '/tmp/..']) {
+    it(`refuses --out ${root}, the root of the file system, before anything is written`, async () => {
+      const before = fs.readdirSync('/').sort();
+      const { code, stderr } = await runCli(['--out', root, '--data-dir', '/nonexistent']);
+      expect(code).to.equal(1);
+      expect(stderr).to.include('Error: --out / is the root of the file system').and.include('pass a folder of its own, e.g. --out out');
+      expect(fs.readdirSync('/').sort()).to.deep.equal(before);
+    });
+  }
+
+  it('on a full disk (a 300 KiB tmpfs as --out): says so, leaves no .part file and keeps the previous metrics.json', async function () {
+    const disk = smallDisk(300);
+    if ('missing' in disk) {
+      this.test!.title += ` (skipped: ${disk.missing})`;
+      this.skip();
+    }
+    const { dir: full, release } = disk as { dir: string; release: () => void };
+    try {
+      fs.writeFileSync(path.join(full, 'metrics.json'), '{"previous": true}\n');
+      const { code, stderr } = await runCli(['--train-limit', '300', '--epochs', '1', '--out', full, '--data-dir', realMnistDir(this)]);
+      expect(code).to.equal(1);
+      expect(stderr).to.include(`Error: Could not save the model in --out ${full}: the disk holding ${full} is full; free some space`);
+      expect(stderr).to.include('no partial file is left').and.not.to.match(/\n\s+at /);
+      const left = fs.readdirSync(full, { recursive: true }) as string[];
+      expect(left.filter((f) => f.endsWith('.part'))).to.deep.equal([]);
+      expect(fs.readFileSync(path.join(full, 'metrics.json'), 'utf8')).to.equal('{"previous": true}\n');
+    } finally {
+      release();
+    }
   });
 
   it('exits 1 with a clear message when the data directory lacks the files, and no stack trace', async () => {

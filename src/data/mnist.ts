@@ -199,9 +199,32 @@ function missingError(ctx: Context, missing: DatasetFileEntry[]): Error {
   );
 }
 
+/** The first of `dir` and its parent folders that exists, when it is not a folder (so nothing can be created below it). */
+function fileInTheWay(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') continue; // a parent is a file: found further up
+      stat = undefined;
+    }
+    if (stat !== undefined) return stat.isDirectory() ? undefined : d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 function checkDirectory(ctx: Context): void {
   const { source, spec } = ctx;
-  if (source.kind === 'cache') return;
+  if (source.kind === 'cache') {
+    // Before any mirror is asked: every file would fail the same way.
+    const file = fileInTheWay(source.dir);
+    if (file !== undefined) {
+      throw new Error(`${source.label} cannot be created: ${file} is a file, not a folder. Move or delete ${file} ` +
+        `(it is not one of the ${spec.title} files), then run again; or set ${spec.env.dataDir} to a folder that holds the files.`);
+    }
+    return;
+  }
   if (!fs.existsSync(source.dir) || !fs.statSync(source.dir).isDirectory()) {
     const fix =
       source.kind === 'env'

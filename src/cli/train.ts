@@ -55,6 +55,36 @@ export function checkWritableDir(dir: string): void {
         : diskProblem(error, dir) ?? (error as Error).message;
     throw new Error(`--out ${dir} cannot hold the results: ${why}. Nothing was trained; pass --out with a folder you can write to.`);
   }
+  // What is in the way of a result would otherwise fail only after the whole training.
+  for (const [name, folder] of RESULTS) {
+    const at = path.join(dir, name);
+    if (!fs.existsSync(at)) continue;
+    const isDir = fs.statSync(at).isDirectory();
+    if (isDir !== folder) {
+      throw new Error(`--out ${dir} cannot hold the results: ${at} is a ${isDir ? 'folder' : 'file'}, where ${name} goes as a ${folder ? 'folder' : 'file'}. ` +
+        'Nothing was trained; move it away, or pass another folder with --out.');
+    }
+  }
+  const free = freeBytes(dir);
+  if (free !== undefined && free < RESULTS_BYTES) {
+    throw new Error(`--out ${dir} cannot hold the results: the disk holding it has ${Math.floor(free / 1024)} KiB free, and the model, ` +
+      `metrics and figures take about ${RESULTS_BYTES / 1024 / 1024} MiB. Nothing was trained; free some space (\`df -h\` shows it) or pass another folder with --out.`);
+  }
+}
+
+/** What npm start writes into --out: a folder (true) or a file (false). */
+const RESULTS: [string, boolean][] = [['model', true], ['training-curves.svg', false], ['confusion-matrix.svg', false], ['misclassified.png', false], ['metrics.json', false]];
+/** Room the results need, with a margin: the course's model is 0.4 MB, the figures and metrics under 0.3 MB. */
+const RESULTS_BYTES = 2 * 1024 * 1024;
+
+/** Bytes free for this user on the disk holding `dir`, or undefined where Node cannot tell. */
+function freeBytes(dir: string): number | undefined {
+  try {
+    const stats = fs.statfsSync(dir);
+    return stats.bavail * stats.bsize;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Where `file` or the first of its parent folders that is a link leads, when that is nowhere; else undefined. */

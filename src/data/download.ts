@@ -543,6 +543,15 @@ function webPage(start: Buffer, contentType: string | undefined): string | undef
   return title ? `titled "${title}"` : contentType?.split(';')[0].trim() || 'HTML';
 }
 
+/** The proxy variable a school or company network sets, if any (curl and pip use them; Node's http does not). */
+function proxySetting(env: NodeJS.ProcessEnv = process.env): { name: string; value: string } | undefined {
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy']) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return undefined;
+}
+
 function failureMessage(file: string, dest: string, failures: MirrorFailure[], o: DownloadOptions): string {
   const dir = path.dirname(dest);
   const manual = o.manualFiles && o.manualFiles.length > 0 ? o.manualFiles : [file];
@@ -557,6 +566,12 @@ function failureMessage(file: string, dest: string, failures: MirrorFailure[], o
     `or set ${dataDirEnv} to a directory that already holds ${manual.length > 1 ? 'them' : 'it'};`,
     `or set ${mirrorEnv} to the base URL of a mirror that works.`,
   ];
+  const proxy = proxySetting();
+  if (proxy !== undefined) {
+    lines.push(`Note: ${proxy.name} is set (${redactUrls(proxy.value)}), but this download connects directly: Node.js does not use ` +
+      'proxy variables. On a network that only lets a proxy out (a school, a company), download the files in a browser and ' +
+      `put them into ${dir}, or set ${dataDirEnv} to where they are.`);
+  }
   return lines.join('\n');
 }
 

@@ -4,6 +4,7 @@
  * at every file and reports each one's state, for the `npm run data` command.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createHash } from 'crypto';
 import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec, payloadBytes } from './dataset';
@@ -89,18 +90,32 @@ export function defaultCacheDir(dataset: DatasetSpec = MNIST): string {
 }
 
 /**
+ * A folder as the user meant it where no shell read it first: a leading `~`
+ * (a path set in a notebook, an .env file or Windows' `set`) is the home
+ * folder, and quotes around the whole path (`set MNIST_DATA_DIR="D:\mnist"`)
+ * are not part of it.
+ */
+function asTyped(dir: string): string {
+  let d = dir.trim();
+  const quoted = /^(["'])(.*)\1$/.exec(d);
+  if (quoted !== null) d = quoted[2].trim();
+  if (d === '~' || d.startsWith('~/') || d.startsWith('~\\')) d = path.join(os.homedir(), d.slice(1));
+  return d;
+}
+
+/**
  * Picks the directory: the `dir` option, else the environment variable, else
  * a directory an OS package filled (all files present), else the cache.
  */
 export function resolveDataSource(options: LoadMnistOptions = {}): DataSource {
   const spec = datasetSpec(options.dataset);
   if (options.dir) {
-    const dir = path.resolve(options.dir);
+    const dir = path.resolve(asTyped(options.dir));
     return { dir, kind: 'option', label: `the data directory ${dir}` };
   }
   const fromEnv = process.env[spec.env.dataDir]?.trim();
   if (fromEnv) {
-    const dir = path.resolve(fromEnv);
+    const dir = path.resolve(asTyped(fromEnv));
     return { dir, kind: 'env', label: `${spec.env.dataDir} (${dir})` };
   }
   const system = (spec.systemDirs ?? []).find((d) => datasetFiles(spec).every((e) => locate(d, e.file.name)));

@@ -114,6 +114,40 @@ describe('downloads on school, hotel and home networks', function () {
     });
   });
 
+  describe('a network that lets only a proxy out (HTTPS_PROXY set)', () => {
+    it('says that the download does not use the proxy and what to do, without the proxy\'s password', async () => {
+      const { spec } = tinyDataset();
+      const server = await serve((_req, res) => {
+        res.writeHead(403);
+        res.end();
+      });
+      const restore = setEnv({ HTTPS_PROXY: 'http://pupil:proxy-secret@proxy.school.example:3128' });
+      try {
+        const err = await rejection(loadMnist({ cacheDir: makeTempDir(), mirrors: [server.url], dataset: spec, log: noLog, download: { attempts: 1 } }));
+        expect(err.message).to.contain('Note: HTTPS_PROXY is set (http://pupil:***@proxy.school.example:3128), but this download connects directly');
+        expect(err.message).to.contain(`or set ${spec.env.dataDir} to where they are`);
+        expect(err.message).not.to.contain('proxy-secret');
+      } finally {
+        restore();
+      }
+    });
+
+    it('adds nothing when no proxy is set', async () => {
+      const { spec } = tinyDataset();
+      const server = await serve((_req, res) => {
+        res.writeHead(403);
+        res.end();
+      });
+      const restore = setEnv({ HTTPS_PROXY: undefined, https_proxy: undefined, HTTP_PROXY: undefined, http_proxy: undefined, ALL_PROXY: undefined, all_proxy: undefined });
+      try {
+        const err = await rejection(loadMnist({ cacheDir: makeTempDir(), mirrors: [server.url], dataset: spec, log: noLog, download: { attempts: 1 } }));
+        expect(err.message).to.contain('HTTP 403').and.not.to.contain('proxy variables');
+      } finally {
+        restore();
+      }
+    });
+  });
+
   describe('a cache path that is a file, not a folder', () => {
     it('is one clear error, before any mirror is asked (loadMnist and npm run data)', async () => {
       const { dir, spec } = tinyDataset();

@@ -21,8 +21,9 @@ code between \`// BEGIN SOLUTION\` and \`// END SOLUTION\` is replaced by a TODO
 and the block's \`// STUB: \` lines, markdown cells tagged "answer" by a prompt,
 lines of markdown and raw cells between \`<!-- BEGIN SOLUTION -->\` and
 \`<!-- END SOLUTION -->\` by a TODO line, and outputs are dropped. A file or link
-already at <name>${SUFFIX} is replaced (a link's target is left alone). Fails, writing nothing for that notebook, when a line looks
-like a marker but is not exactly one, or when solution code would survive.
+already at <name>${SUFFIX} is replaced (a link's target is left alone). Fails,
+writing nothing for that notebook, when a line looks like a marker but is not
+exactly one, or when solution code would survive in any cell.
 Without NOTEBOOK: every notebook in notebooks/.
 
   --help   this text`;

@@ -55,6 +55,9 @@ export function writeStudentEdition(file: string): string {
       `${leaked.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}. Check the solution markers around these lines.`);
   }
   const target = file.replace(/\.ipynb$/, SUFFIX);
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+    throw new Error(`${target} is a folder, where the student edition goes; nothing was written. Move or rename that folder, then run again.`);
+  }
   // Through a temporary file and a rename: a link at the target (even to the solution
   // notebook itself) is replaced, never written through, and a full disk leaves no half file.
   writeFileAtomic(target, JSON.stringify(student, null, 1) + '\n', `write ${target}`);

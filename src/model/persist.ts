@@ -20,6 +20,11 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
   try {
     fs.mkdirSync(dir, { recursive: true });
   } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') {
+      throw new Error(`Could not save the model in ${dir}: a file is in the way (${dir} or a folder above it is a file, not a folder). ` +
+        'Move that file away, or save the model somewhere else.');
+    }
     throw explainWriteError(error, `create the model folder ${dir}`, dir);
   }
   const modelPath = path.join(dir, MODEL_FILE);

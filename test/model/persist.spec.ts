@@ -88,6 +88,16 @@ describe('saving a model when the disk is full, or twice at once', function () {
     other.dispose();
   });
 
+  it('says a file is in the way when the model folder (or one above it) is a file', async () => {
+    fs.writeFileSync(path.join(dir, 'model'), 'an old export');
+    const model = createModel({ seed: 3 });
+    const err = await rejection(saveModel(model, path.join(dir, 'model', 'v2')));
+    model.dispose();
+    expect(err.message).to.equal(`Could not save the model in ${path.join(dir, 'model', 'v2')}: a file is in the way ` +
+      `(${path.join(dir, 'model', 'v2')} or a folder above it is a file, not a folder). Move that file away, or save the model somewhere else.`);
+    expect(fs.readFileSync(path.join(dir, 'model'), 'utf8')).to.equal('an old export');
+  });
+
   it('on a real full disk (a 256 KiB tmpfs): the same message, and nothing left behind', async function () {
     const disk = smallDisk(256);
     if ('missing' in disk) {

@@ -264,6 +264,14 @@ describe('npm run student: where it writes', function () {
     expect(fs.readdirSync(dir).sort()).to.deep.equal(['lesson.ipynb', 'lesson.student.ipynb']);
   });
 
+  it('refuses a folder where the edition goes, and writes nothing', () => {
+    const file = path.join(dir, 'lesson.ipynb');
+    fs.writeFileSync(file, JSON.stringify(notebook('x();')));
+    fs.mkdirSync(path.join(dir, 'lesson.student.ipynb'));
+    expect(() => writeStudentEdition(file)).to.throw(`${path.join(dir, 'lesson.student.ipynb')} is a folder, where the student edition goes; nothing was written.`);
+    expect(fs.readdirSync(dir).sort()).to.deep.equal(['lesson.ipynb', 'lesson.student.ipynb']);
+  });
+
   it('does not print "solutions removed" when a markdown block would survive, and writes nothing', async () => {
     const file = path.join(dir, 'lesson.ipynb');
     fs.writeFileSync(file, JSON.stringify(mixed(['markdown', 'BEGIN SOLUTION\nThe answer is the 784 input pixels of one image.\nEND SOLUTION'])));

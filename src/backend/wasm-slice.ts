@@ -60,11 +60,13 @@ function views(backend: BackendWasm): WeakMap<DataId, DataId> {
     const data = storage.get(dataId);
     data.refCount--;
     if (!force && data.refCount > 0) return false;
-    // The memory is the input's: forget the view, then release its reference to the input.
+    // The memory is the input's: forget the view, then release its reference to the input. When that was
+    // the last one (the input's tensors were disposed first), tfjs' engine still counts the input's buffer,
+    // since the backend declined to free it then: tell it now.
     tfjsModule.disposeData(data.id);
     storage.delete(dataId);
     known.delete(dataId);
-    backend.disposeData(input);
+    if (backend.disposeData(input)) tf.engine().removeDataId(input, backend);
     return true;
   };
   return map;

@@ -74,6 +74,7 @@ describe('tf.slice on wasm: a contiguous slice is a view of its input, never a c
     const values = randomValues(100 * 8, 5);
     for (const order of ['input first', 'view first', 'view of a view']) {
       const ids = backend().numDataIds();
+      const engineBuffers = tf.memory().numDataBuffers;
       const x = tf.tensor2d(values, [100, 8]);
       const rows = tf.slice(x, [10, 0], [20, 8]);
       const inner = order === 'view of a view' ? tf.slice(rows, [5, 0], [3, 8]) : undefined;
@@ -95,6 +96,8 @@ describe('tf.slice on wasm: a contiguous slice is a view of its input, never a c
       }
       tf.dispose(fillers);
       expect(backend().numDataIds(), order).to.equal(ids);
+      // tfjs' engine counts the same buffers as the backend.
+      expect(tf.memory().numDataBuffers - engineBuffers, order).to.equal(backend().numDataIds() - ids);
     }
   });
 

@@ -58,7 +58,7 @@ describe('preparing samples', () => {
 async function validationSizeInFit(samples: Samples, fraction: number): Promise<number> {
   const before = tf.memory().numTensors;
   const batchRows: number[] = [];
-  const rows: tf.Metric = (yTrue: tf.Tensor) => {
+  const rows = (yTrue: tf.Tensor): tf.Tensor => {
     batchRows.push(yTrue.shape[0]);
     return tf.zeros([yTrue.shape[0]]);
   };

@@ -39,6 +39,12 @@ describe('the command-line parser', () => {
     expect(positionals).to.deep.equal(['--not-a-flag']);
   });
 
+  it('takes positionals between flags, grouped short booleans and the last of a repeated flag', () => {
+    const { values, positionals } = parseCommandLine(['a', '--n', '2', 'b', '-vv', '--n=4', '-'], flags, { positionals: 'files' });
+    expect(values).to.include({ n: 4, verbose: true });
+    expect(positionals).to.deep.equal(['a', 'b', '-']);
+  });
+
   it('leaves unset flags undefined and booleans false', () => {
     expect(parseCommandLine([], flags).values).to.deep.equal({
       n: undefined, rate: undefined, sizes: undefined, names: undefined, dir: undefined, mode: undefined, verbose: false,
@@ -60,6 +66,11 @@ describe('the command-line parser', () => {
     [['--verbose=1'], '--verbose takes no value, got "1".'],
     [['file'], "Unexpected argument 'file': this command takes only the options listed below."],
     [['--__proto__', 'x'], "Unknown option '--__proto__'."],
+    [['--dir', '--verbose'], '--dir needs a value: a directory.'],
+    [['--n', '-1'], '--n expects a whole number from 1 to 10, got "-1".'],
+    [['-n', '3'], "Unknown option '-n'."],
+    [['-vx'], "Unknown option '-vx'."],
+    [['--nn=3'], "Unknown option '--nn'."],
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${JSON.stringify(argv)}`, () => expect(() => parseCommandLine(argv, flags)).to.throw(UsageError, message));

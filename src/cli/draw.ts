@@ -5,15 +5,15 @@
  * TensorFlow.js, the model files and the preprocessing from this server
  * and nowhere else (its Content-Security-Policy forbids anything else).
  *
- * The preprocessing is src/own-digit/preprocess.ts, the very module Node runs, handed
- * to the browser in a few lines of ES-module shim around its CommonJS
- * output, so that the page and the notebook can never disagree.
+ * The preprocessing is src/own-digit/preprocess.ts, the very module Node runs,
+ * bundled for the browser by esbuild into lib/web/preprocess.js during
+ * `npm run build`, so that the page and the notebook can never disagree.
+ * The server (loopback only, security headers) is figures/local-page.ts.
  */
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseCommandLine, runCommand } from './args';
 import { LOOPBACK, PageRequest, contentSecurityPolicy, serveLocalPage } from '../figures/local-page';
-import * as preprocess from '../own-digit/preprocess';
 import { SavedModelFiles, inspectSavedModel } from '../model/model-files';
 import { projectPath } from '../data/project-root';
 
@@ -76,6 +76,8 @@ function resolveModelPath(modelDir: string): string {
 export function modelStatus(modelDir: string): ModelStatus {
   const modelFile = resolveModelPath(modelDir);
   const shown = displayPath(modelFile);
+  const wrongKind = wrongModelPath(modelDir);
+  if (wrongKind !== undefined) return { ready: false, modelPath: shown, message: wrongKind };
   if (fs.existsSync(modelFile)) {
     try {
       inspectSavedModel(modelFile);
@@ -96,6 +98,35 @@ export function modelStatus(modelDir: string): ModelStatus {
   return { ready: false, modelPath: shown, message: `No trained model at ${shown} yet. ${fix}` };
 }
 
+/**
+ * --model names something that can never be a model: a file other than a
+ * .json (weights.bin, a picture), or a folder whose model sits one level
+ * down (out/ instead of out/model). Says what was given, what is expected
+ * and the command that works, instead of "no trained model, run npm start".
+ */
+export function wrongModelPath(modelDir: string): string | undefined {
+  const given = path.resolve(modelDir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(given);
+  } catch {
+    return undefined;
+  }
+  const expected = 'expected a folder holding model.json (as `npm start` saves it, out/model by default) or the model.json itself';
+  if (stat.isFile() && !given.endsWith('.json')) {
+    const folder = path.dirname(given);
+    const fix = fs.existsSync(path.join(folder, MODEL_FILE))
+      ? `Pass its folder: \`npm run draw -- --model ${displayPath(folder)}\`.`
+      : 'Pass the folder `npm start` saved the model in, or leave out --model for out/model.';
+    return `--model ${displayPath(given)} is a file, not a saved model: ${expected}. ${fix}`;
+  }
+  if (stat.isDirectory() && !fs.existsSync(path.join(given, MODEL_FILE)) && fs.existsSync(path.join(given, 'model', MODEL_FILE))) {
+    return `--model ${displayPath(given)} holds no ${MODEL_FILE}, but its model/ folder does: ${expected}. ` +
+      `Pass \`npm run draw -- --model ${displayPath(path.join(given, 'model'))}\`.`;
+  }
+  return undefined;
+}
+
 const WEB_DIR = projectPath('web');
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -104,50 +135,21 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
-/** The compiled preprocessing as an ES module: the CommonJS Node loaded, inside a tiny shim (not a copy). */
-/** A module as Node runs it: the compiled file from lib/, or the .ts transpiled the way tsc would under ts-node. */
-function commonJsSource(file: string): string {
-  let code = fs.readFileSync(file, 'utf8');
-  if (file.endsWith('.ts')) {
-    const ts: typeof import('typescript') = require('typescript');
-    code = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
-  }
-  return code.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
-}
+/** src/own-digit/preprocess.ts bundled as an ES module for the page by esbuild (`npm run build:page`, part of `npm run build`). */
+export const PREPROCESS_BUNDLE = projectPath('lib', 'web', 'preprocess.js');
 
+/**
+ * The preprocessing module the page imports: the very source Node runs, bundled
+ * with its imports by esbuild. The commands and the specs rebuild lib/ first
+ * when src/ is newer (scripts/fresh-lib.js), so this is never an older version.
+ */
 export function preprocessModuleSource(): string {
-  // The very file Node loaded: lib/preprocess.js when run from lib/, or
-  // src/own-digit/preprocess.ts under ts-node (tests), transpiled the same way tsc
-  // would, so the page never runs a stale build.
-  const file = require.resolve('../own-digit/preprocess');
-  const code = commonJsSource(file);
-  // Its imports (./image-size) travel along; they must import nothing themselves.
-  const deps = [...new Set([...code.matchAll(/require\("(\.[^"]+)"\)/g)].map((m) => m[1]))].map((specifier) => {
-    const depFile = require.resolve(path.resolve(path.dirname(file), specifier));
-    const depCode = commonJsSource(depFile);
-    if (/\brequire\(/.test(depCode)) throw new Error(`${displayPath(depFile)} is served to the draw page with preprocess and must not import anything.`);
-    return `  ${JSON.stringify(specifier)}: function (exports, module) {\n${depCode}\n  },`;
-  });
-  const names = Object.keys(preprocess).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
-  return [
-    `// ${displayPath(file)} and its import-free imports, compiled to CommonJS, wrapped as an ES module by \`npm run draw\`.`,
-    'const dependencies = {',
-    ...deps,
-    '};',
-    'const loaded = {};',
-    'function require(name) {',
-    "  if (!(name in dependencies)) throw new Error('preprocess may import only its import-free helpers, but asks for ' + name);",
-    '  if (!(name in loaded)) { const m = { exports: {} }; loaded[name] = m; dependencies[name](m.exports, m); }',
-    '  return loaded[name].exports;',
-    '}',
-    'const module = { exports: {} };',
-    '(function (exports, module, require) {',
-    code,
-    '})(module.exports, module, require);',
-    `export const { ${names.join(', ')} } = module.exports;`,
-    'export default module.exports;',
-    '',
-  ].join('\n');
+  try {
+    return fs.readFileSync(PREPROCESS_BUNDLE, 'utf8');
+  } catch (error) {
+    throw new Error(`The draw page's preprocessing is missing: expected ${displayPath(PREPROCESS_BUNDLE)} ` +
+      `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Build it with \`npm run build\`.`);
+  }
 }
 
 export interface DrawServerOptions {
@@ -206,7 +208,6 @@ function serveModelFile(request: PageRequest, modelFile: string, encoded: string
 function router(modelDir: string, report?: (line: string) => void): (request: PageRequest) => boolean {
   const tfScript = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
   const modelFile = resolveModelPath(modelDir);
-  let preprocessSource: string | undefined;
   let lastReported = modelStatus(modelDir).message;
   return (request) => {
     const { pathname, send, sendFile } = request;
@@ -216,8 +217,7 @@ function router(modelDir: string, report?: (line: string) => void): (request: Pa
     } else if (pathname === '/vendor/tf.min.js') {
       sendFile(tfScript, 'text/javascript; charset=utf-8');
     } else if (pathname === '/preprocess.js') {
-      preprocessSource ??= preprocessModuleSource();
-      send(200, 'text/javascript; charset=utf-8', preprocessSource);
+      sendFile(PREPROCESS_BUNDLE, 'text/javascript; charset=utf-8');
     } else if (pathname === '/api/model') {
       const status = modelStatus(modelDir);
       if (status.message !== lastReported) report?.(status.message);
@@ -238,6 +238,7 @@ export async function startDrawServer(options: DrawServerOptions = {}): Promise<
   if (!fs.existsSync(WEB_DIR)) {
     throw new Error(`The page's files are missing: expected them in ${WEB_DIR}. Restore the web/ folder (git checkout web).`);
   }
+  preprocessModuleSource(); // says how to build it when it is missing
   const server = await serveLocalPage({
     port: options.port,
     contentSecurityPolicy: contentSecurityPolicy(),
@@ -254,6 +255,9 @@ export async function startDrawServer(options: DrawServerOptions = {}): Promise<
 }
 
 async function serve(args: DrawArgs): Promise<void> {
+  // A path that can never hold a model is a mistake in the command, not a model still to train.
+  const wrong = wrongModelPath(args.modelDir);
+  if (wrong !== undefined) throw new Error(wrong);
   const server = await startDrawServer({ modelDir: args.modelDir, port: args.port, report: (line) => void process.stdout.write(line + '\n') });
   // Handlers first: whoever reads the address below may stop us right away.
   const stop = (): void => {

@@ -1,9 +1,16 @@
-// Root hook: every spec runs on the backend the project would pick
+// Root hook: first, lib/ is rebuilt if src/ or assembly/ is newer (specs read
+// lib/: kernels.wasm, the draw page's bundle, the notebooks' module), so a
+// single `npx mocha test/x.spec.ts` after an edit never tests stale code.
+// Then every spec runs on the backend the project would pick
 // (MNIST_BACKEND forces one), initialized once before any test. Specs that
 // start the commands as child processes expect that same choice from them
 // (projectBackend), so they pass wherever tfjs-node installs too; run
 // with NODE_PATH=test/support/as-if-tfjs-node to check that here.
 import { BackendChoice, describeBackend, initBackend } from '../../src/backend/backend';
+import { ensureFreshLib } from '../../scripts/fresh-lib';
+
+// At load, before mocha reads any spec.
+ensureFreshLib({ log: (line) => console.log(`      ${line}`) });
 
 let chosen: BackendChoice | undefined;
 

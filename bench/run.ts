@@ -1,11 +1,14 @@
 /**
- * `npm run bench`: trains the course MLP on MNIST once per configuration
- * (tfjs backend × batch size × run), each in a fresh child process
- * (bench/tfjs-worker.ts), next to the same model in PyTorch
- * (bench/peer_torch.py) on the same batch sizes; then what the workbook's
- * Step 5 runs (fit with validationSplit 0.1, batch 32), and the extension's
- * CNN (createCnn, batch 64) beside the same CNN in PyTorch. Writes the
- * table to bench/results.md and the raw figures to bench/results.json.
+ * `npm run bench`: trains the course MLP on MNIST with tfjs' own `model.fit`
+ * once per configuration (tfjs backend × batch size × run), each in a fresh
+ * child process running a stock TensorFlow.js script (bench/tfjs-worker.ts),
+ * next to the same model in PyTorch (bench/peer_torch.py) on the same batch
+ * sizes; then what the workbook's Step 5 runs (model.fit with
+ * validationSplit 0.1, batch 32), the same model.fit with
+ * MNIST_WASM_KERNELS=0 (stock tfjs, none of the project's kernels), the
+ * extension's CNN (batch 64) beside the same CNN in PyTorch, and the executed
+ * workbook's peak memory (bench/notebook-rss.ts). Writes the table to
+ * bench/results.md and the raw figures to bench/results.json.
  *
  * Not a test: nothing here asserts a timing; targets are reported as met or
  * missed. `npm run bench -- --help` lists the options.
@@ -15,6 +18,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
 import { BACKENDS } from '../src/backend/backend';
+import { NotebookRss, measureNotebookRss } from './notebook-rss';
 import {
   FailedRun, PeerProbeResult, RunResult, WorkerResult, defaultDataDir, missingMnistFiles,
 } from './common';
@@ -36,12 +40,16 @@ const STEP5_VALIDATION_SPLIT = 0.1;
 
 const USAGE = `Usage: npm run bench -- [options]
 
-Trains the course MLP (784→128 relu→10 softmax, Adam 0.001) on MNIST for each
-available tfjs backend and batch size, each run in a fresh process, next to
-the same model in PyTorch, and writes bench/results.md and bench/results.json.
+Trains the course MLP (784→128 relu→10 softmax, Adam 0.001) on MNIST with
+tfjs' own model.fit for each available tfjs backend and batch size, each run
+in a fresh process, next to the same model in PyTorch; then the workbook's
+Step 5, the same model.fit on stock tfjs (MNIST_WASM_KERNELS=0), the CNN, and
+the executed workbook's peak memory. Writes bench/results.md and
+bench/results.json.
 
   --quick               one run of one epoch per configuration, no cpu backend
-                        (unless --backends names it); writes bench/results.quick.*
+                        (unless --backends names it), no notebook (unless
+                        --notebook); writes bench/results.quick.*
   --runs N              runs per configuration, seeds 42, 43, … (default 3)
   --epochs N            epochs per run (default 5)
   --batch-sizes LIST    default 32,128,512
@@ -65,8 +73,15 @@ the same model in PyTorch, and writes bench/results.md and bench/results.json.
   --cnn-epochs N        its epochs per run (default 3, as in its notebook; --quick: 1)
   --cnn-batch-size N    default 64, as in its notebook
   --no-cnn              leave out the CNN (tfjs and PyTorch)
-  --no-step5            leave out the row for what the workbook's Step 5 runs (fit with
-                        validationSplit 0.1, batch 32; --runs × --epochs)
+  --no-step5            leave out the row for what the workbook's Step 5 runs (model.fit
+                        with validationSplit 0.1, batch 32; --runs × --epochs)
+  --stock-epochs N      epochs of the stock-tfjs row (wasm, batch 32, MNIST_WASM_KERNELS=0,
+                        1 run; about 4-10 s per epoch): default 2 (--quick: 1)
+  --no-stock            leave out the stock-tfjs row
+  --notebook            execute notebooks/mnist-workbook.ipynb headless and report the tslab
+                        kernel's peak RSS (on by default in the full run; needs
+                        /usr/bin/python3 or JUPYTER_PYTHON with nbclient, and lib/ built)
+  --no-notebook         leave that out
   --no-accuracy         skip the extra accuracy runs (3 seeds × 5 epochs, wasm,
                         batch 32) needed when the timing runs do not cover them
   --data-dir DIR        MNIST files (default $MNIST_DATA_DIR, else ../shared/data/mnist)
@@ -106,6 +121,9 @@ interface Options {
   cnnEpochs: number;
   cnnBatchSize: number;
   step5: boolean;
+  stock: boolean;
+  stockEpochs: number;
+  notebook: boolean;
   render: boolean;
 }
 
@@ -124,7 +142,9 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     out: { type: 'string', what: 'a path prefix for the results' }, help: { type: 'boolean', short: 'h' },
     'cnn-runs': COUNT, 'cnn-epochs': COUNT, 'cnn-batch-size': { type: 'integer', min: 1, max: 60000 },
     'no-cnn': { type: 'boolean' }, 'no-step5': { type: 'boolean' }, render: { type: 'boolean' },
+    'stock-epochs': COUNT, 'no-stock': { type: 'boolean' }, notebook: { type: 'boolean' }, 'no-notebook': { type: 'boolean' },
   });
+  if (flags.notebook && flags['no-notebook']) throw new UsageError('--notebook and --no-notebook contradict each other: pass one.');
   if (flags.help) return undefined;
   const quick = flags.quick;
   const backends = flags.backends ?? (quick ? BACKENDS.filter((b) => b !== 'cpu') : [...BACKENDS]);
@@ -158,6 +178,10 @@ function parseOptions(argv: readonly string[]): Options | undefined {
     cnnEpochs: flags['cnn-epochs'] ?? (quick ? 1 : 3),
     cnnBatchSize: flags['cnn-batch-size'] ?? 64,
     step5: !flags['no-step5'],
+    stock: !flags['no-stock'],
+    stockEpochs: flags['stock-epochs'] ?? (quick ? 1 : 2),
+    // Executing the workbook takes minutes: part of the full run, in a partial one only on request.
+    notebook: flags.notebook || (!partial && !flags['no-notebook']),
     render: flags.render,
   };
 }
@@ -192,8 +216,18 @@ function runChild(kind: 'tfjs' | 'torch', command: string, args: string[], env: 
   });
 }
 
-function tfjsWorker(args: string[]): Promise<WorkerResult> {
-  return runChild('tfjs', process.execPath, ['-r', require.resolve('ts-node/register'), WORKER, ...args]);
+/**
+ * The environment of a tfjs worker: the project's kernels on (MNIST_WASM_KERNELS removed, whatever this
+ * shell has), or for the stock row all of them off (MNIST_WASM_KERNELS=0: tfjs as published).
+ */
+function workerEnv(stock = false): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.MNIST_WASM_KERNELS;
+  return stock ? { ...env, MNIST_WASM_KERNELS: '0' } : env;
+}
+
+function tfjsWorker(args: string[], stock = false): Promise<WorkerResult> {
+  return runChild('tfjs', process.execPath, ['-r', require.resolve('ts-node/register'), WORKER, ...args], workerEnv(stock));
 }
 
 function peerEnv(): NodeJS.ProcessEnv {
@@ -367,6 +401,10 @@ function plan(options: Options, available: string[]): ConfigPlan[] {
   if (options.step5 && preferred !== undefined) {
     plans.push({ backend: preferred, model: 'mlp', batchSize: 32, runs: options.runs, epochs: options.epochs, validationSplit: STEP5_VALIDATION_SPLIT });
   }
+  // The same model.fit on tfjs as published (MNIST_WASM_KERNELS=0), so that the gain stays visible: one short run.
+  if (options.stock && available.includes('wasm')) {
+    plans.push({ backend: 'wasm', model: 'mlp', batchSize: 32, runs: 1, epochs: options.stockEpochs, stockKernels: true });
+  }
   if (options.cnn) {
     for (const backend of available.filter((b) => b !== 'cpu')) {
       plans.push({ backend, model: 'cnn', batchSize: options.cnnBatchSize, runs: options.cnnRuns, epochs: options.cnnEpochs });
@@ -375,15 +413,15 @@ function plan(options: Options, available: string[]): ConfigPlan[] {
   return plans;
 }
 
-/** The configuration's key in the results: backend, model, Step-5 split and batch size. */
-function planKey(p: { backend: string; model?: string; validationSplit?: number; batchSize: number }): string {
-  return `${p.backend}/${p.model ?? 'mlp'}/${p.validationSplit ?? ''}/${p.batchSize}`;
+/** The configuration's key in the results: backend, model, Step-5 split, stock tfjs and batch size. */
+function planKey(p: { backend: string; model?: string; validationSplit?: number; stockKernels?: boolean; batchSize: number }): string {
+  return `${p.backend}${p.stockKernels ? '-stock' : ''}/${p.model ?? 'mlp'}/${p.validationSplit ?? ''}/${p.batchSize}`;
 }
 
 /** PyTorch runs each model and batch size as often and as long as the longest tfjs configuration with them. */
 function peerPlan(plans: ConfigPlan[]): ConfigPlan[] {
   const byBatch = new Map<string, ConfigPlan>();
-  for (const p of plans.filter((x) => x.validationSplit === undefined)) {
+  for (const p of plans.filter((x) => x.validationSplit === undefined && !x.stockKernels)) {
     const k = `${p.model ?? 'mlp'}/${p.batchSize}`;
     const prev = byBatch.get(k);
     byBatch.set(k, {
@@ -507,14 +545,15 @@ async function main(): Promise<void> {
   for (const [i, job] of jobs.entries()) {
     const { plan: p, run } = job;
     const seed = opts.seed + run;
-    const what = `${p.model === 'cnn' ? 'CNN ' : ''}${p.validationSplit !== undefined ? 'Step 5 (validationSplit) ' : ''}`;
+    const what = `${p.model === 'cnn' ? 'CNN ' : ''}${p.validationSplit !== undefined ? 'Step 5 (validationSplit) ' : ''}` +
+      `${p.stockKernels ? 'stock tfjs (MNIST_WASM_KERNELS=0) ' : ''}`;
     log(`\n[${i + 1}/${jobs.length}] ${p.backend} ${what}batch ${p.batchSize}, run ${run + 1}/${p.runs} (seed ${seed}, ${p.epochs} epoch${p.epochs === 1 ? '' : 's'})`);
     const args = ['--batch-size', String(p.batchSize), '--epochs', String(p.epochs), '--seed', String(seed),
       ...(p.model === 'cnn' ? ['--model', 'cnn'] : []), ...common];
     const split = p.validationSplit !== undefined ? ['--validation-split', String(p.validationSplit)] : [];
     const r = await runJob(() => (p.backend === 'pytorch'
       ? peerRun(peer.python ?? 'python3', [...args, '--threads', String(opts.threads)])
-      : tfjsWorker(['--backend', p.backend, ...args, ...split])));
+      : tfjsWorker(['--backend', p.backend, ...args, ...split], p.stockKernels)));
     record(p, r);
     log(`  → ${describeRun(r)}`);
   }
@@ -543,6 +582,16 @@ async function main(): Promise<void> {
     accuracySource = 'timing runs (not the target configuration)';
   }
 
+  let notebook: NotebookRss | undefined;
+  if (opts.notebook) {
+    log('\n[notebook] the executed workbook\'s peak memory');
+    waitedSeconds += await waitForQuiet(opts.maxWait - waitedSeconds, log);
+    notebook = await measureNotebookRss({ dataDir: opts.dataDir, env: workerEnv(), log });
+    log(notebook.kernelPeakRssMiB !== undefined
+      ? `  → tslab kernel peak RSS ${notebook.kernelPeakRssMiB.toFixed(0)} MiB in ${(notebook.wallSeconds ?? NaN).toFixed(0)} s${notebook.error ? ` (${notebook.error})` : ''}`
+      : `  → not measured: ${notebook.error ?? 'no result'}`);
+  }
+
   const allPlans = [...plans, ...peerPlans];
   const configurations = allPlans.map((p) => {
     const list = results.get(planKey(p)) ?? [];
@@ -550,6 +599,7 @@ async function main(): Promise<void> {
   });
   const summaries = summarize(configurations);
   const report: BenchReport = {
+    trainingPath: 'model.fit',
     title: opts.quick ? 'quick smoke run' : opts.trainLimit !== undefined ? `partial run (${opts.trainLimit} training images)` : 'full run',
     quick: opts.quick,
     partial,
@@ -565,6 +615,7 @@ async function main(): Promise<void> {
       seed: opts.seed, peerThreads: opts.threads, dataDir: opts.dataDir, trainLimit: opts.trainLimit,
       maxWait: opts.maxWait, retries: opts.retries,
       cnn: opts.cnn, cnnRuns: opts.cnnRuns, cnnEpochs: opts.cnnEpochs, cnnBatchSize: opts.cnnBatchSize, step5: opts.step5,
+      stock: opts.stock, stockEpochs: opts.stockEpochs, notebook: opts.notebook,
     },
     backends,
     peer,
@@ -576,6 +627,7 @@ async function main(): Promise<void> {
       epochsRun: [...new Set(accuracyRuns.map((r) => r.epochs))],
       accuracies: accuracyRuns.map((r) => r.testAccuracy),
     },
+    notebook,
     targets: [],
   };
   report.targets = targets(report);

@@ -8,7 +8,6 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/backend';
 import { loadMnist } from '../src/data/mnist';
 import { createModel } from '../src/model/model';
-import { fit } from '../src/train/train';
 import { defaultDataDir, parseFlags } from './common';
 
 let ready = false;
@@ -53,8 +52,8 @@ async function main(): Promise<void> {
     stage('after a full GC');
   }
   const model = createModel({ seed: 42 });
-  await fit(model, xTrain, yTrain, { epochs: 1, batchSize: 32, validationSplit: 0.1 });
-  stage('after fit, 1 epoch, validationSplit 0.1');
+  await model.fit(xTrain, yTrain, { epochs: 1, batchSize: 32, validationSplit: 0.1 });
+  stage('after model.fit, 1 epoch, validationSplit 0.1');
   tf.dispose([xTrain, yTrain]);
   model.dispose();
 }

@@ -25,21 +25,27 @@ import * as tf from '@tensorflow/tfjs';
 import { initBackend } from '../src/backend/backend';
 import { createModel } from '../src/model/model';
 import { createCnn } from '../src/model/cnn';
-import { trainStepFor } from '../src/train/train-step';
 import { inputTensor } from '../src/model/model-input';
+
+/**
+ * What model.fit trains each batch with: tfjs-layers' makeTrainFunction (private in its types), made once per
+ * fit. A tf.sequential model trains the LayersModel it wraps (its `model` field), so that one is asked.
+ */
+type TrainFunction = (data: tf.Tensor[]) => tf.Scalar[];
+function fitsTrainFunction(model: tf.LayersModel): TrainFunction {
+  const trained = (model as unknown as { model?: tf.LayersModel }).model ?? model;
+  return (trained as unknown as { makeTrainFunction(): TrainFunction }).makeTrainFunction();
+}
 
 interface Job { kind: 'mlp' | 'cnn'; batch: number; steps: number; control?: SharedArrayBuffer }
 
 async function stepRunner(kind: 'mlp' | 'cnn', batch: number): Promise<{ run: () => void; model: tf.LayersModel }> {
   await initBackend('wasm');
   const model = kind === 'cnn' ? createCnn() : createModel();
-  const step = trainStepFor(model);
+  const step = fitsTrainFunction(model);
   const x = new Float32Array(batch * 784).map(() => Math.random());
-  const y = new Int32Array(batch).map(() => Math.floor(Math.random() * 10));
-  const run = (): void => tf.tidy(() => {
-    const r = step(inputTensor(model, x, batch), tf.tensor1d(y, 'int32'));
-    return [r.lossSum, r.correct];
-  }).forEach((t) => t.dispose());
+  const y = new Float32Array(batch).map(() => Math.floor(Math.random() * 10));
+  const run = (): void => tf.tidy(() => step([inputTensor(model, x, batch), tf.tensor1d(y, 'float32')])).forEach((t) => t.dispose());
   for (let i = 0; i < 3; i++) run();
   return { run, model };
 }

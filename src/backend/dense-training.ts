@@ -80,7 +80,7 @@ interface DropoutStep {
 
 type Step = DenseStep | DropoutStep;
 
-type LossKind = 'sparse' | 'categorical';
+export type LossKind = 'sparse' | 'categorical';
 
 interface Plan {
   steps: Step[];
@@ -181,7 +181,7 @@ function planFor(model: ModelInternals): Plan | undefined {
 const EPSILON = Math.fround(1e-7);
 const ONE_MINUS_EPSILON = Math.fround(1 - 1e-7);
 
-interface LossPass {
+export interface LossPass {
   /** d(mean loss)/d(logits). */
   dz: tf.Tensor2D;
   loss: number;
@@ -196,7 +196,7 @@ interface LossPass {
  * clip(·) to [1e-7, 1 − 1e-7] passes no gradient where it clips (tfjs'
  * ClipByValue gradient), which is what zeroes the rows tfjs leaves alone.
  */
-function softmaxCrossEntropy(backend: BackendWasm, logits: tf.Tensor2D, y: tf.Tensor, loss: LossKind): LossPass {
+export function softmaxCrossEntropy(backend: BackendWasm, logits: tf.Tensor2D, y: tf.Tensor, loss: LossKind): LossPass {
   const [n, k] = logits.shape;
   const dz = tf.engine().makeTensorFromTensorInfo(backend.makeOutput([n, k], 'float32')) as tf.Tensor2D;
   const z = backend.typedArrayFromHeap(logits) as Float32Array;

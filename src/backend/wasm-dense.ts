@@ -1,31 +1,18 @@
 /**
- * The hand-written Dense step's loss and backward pieces as single passes
- * on the wasm backend's memory. At batch 32 the course model's logits are
- * 320 numbers, and tfjs spends about fifteen kernel calls on them (log
- * softmax, one-hot, loss, gradient, argmax for the accuracy), each with a
- * fixed cost far above its arithmetic; here one JavaScript loop does all of
- * it. The relu gradient is one SIMD pass (`reluGrad` in assembly/kernels.ts)
- * instead of step + multiply. The layer's forward product (with bias and
- * relu) and its weight gradient are the project's own matrix products:
- * XNNPACK packs the weights on every call, and they are a new buffer after
- * every update. Undefined (callers keep tfjs' ops) on other backends or
- * without the project's kernels.
+ * The hand-written Dense step's products and relu gradient as single passes
+ * on the wasm backend's memory (dense-training.ts uses them). The layer's
+ * forward product (with bias and relu) and its weight gradient are the
+ * project's own matrix products: XNNPACK packs the weights on every call,
+ * and they are a new buffer after every update. The relu gradient is one
+ * SIMD pass (`reluGrad` in assembly/kernels.ts) instead of step + multiply.
+ * Undefined (callers keep tfjs' ops) on other backends or without the
+ * project's kernels.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { heapOffset, wasmKernels } from './wasm-kernels';
 
-export interface DenseLoss {
-  /** (softmax(z) − onehot(y)) / n, the gradient of the mean loss with respect to the logits. */
-  dz: tf.Tensor2D;
-  /** Σ −log softmax(z)[y] over the batch. */
-  lossSum: tf.Scalar;
-  /** How many rows' first largest logit is at the label. */
-  correct: tf.Scalar;
-}
-
 export interface DenseKernels {
-  softmaxCrossEntropy(logits: tf.Tensor2D, labels: tf.Tensor1D): DenseLoss;
   /** A Dense layer's output: x·kernel + bias on every row, relu if asked. */
   forward(x: tf.Tensor2D, kernel: tf.Tensor2D, bias: tf.Tensor, relu: boolean): tf.Tensor2D;
   /** A Dense layer's weight gradient xᵀ·dz, without transposing x. */
@@ -53,51 +40,6 @@ export function denseKernels(): DenseKernels | undefined {
   if (kernels === undefined) return undefined;
   const backend = tf.backend() as BackendWasm;
   return {
-    softmaxCrossEntropy(logits, labels) {
-      if (logits.dtype !== 'float32' || labels.dtype !== 'int32') {
-        throw new Error(`softmaxCrossEntropy needs float32 logits and int32 labels, got ${logits.dtype} and ${labels.dtype}.`);
-      }
-      const [n, k] = logits.shape;
-      const dz = tensorOf<tf.Tensor2D>(backend.makeOutput([n, k], 'float32'));
-      const lossSum = tensorOf<tf.Scalar>(backend.makeOutput([], 'float32'));
-      const correct = tensorOf<tf.Scalar>(backend.makeOutput([], 'float32'));
-      // Views after the allocations above, which may grow (and so move) the heap.
-      const z = backend.typedArrayFromHeap(logits) as Float32Array;
-      const y = backend.typedArrayFromHeap(labels) as Int32Array;
-      const g = backend.typedArrayFromHeap(dz) as Float32Array;
-      let loss = 0;
-      let hits = 0;
-      for (let r = 0; r < n; r++) {
-        const row = r * k;
-        const label = y[r];
-        if (!(label >= 0 && label < k)) throw new Error(`Label ${label} in row ${r} is not one of the ${k} classes 0–${k - 1}.`);
-        let best = z[row];
-        let arg = 0;
-        for (let j = 1; j < k; j++) {
-          if (z[row + j] > best) {
-            best = z[row + j];
-            arg = j;
-          }
-        }
-        let sum = 0;
-        for (let j = 0; j < k; j++) sum += Math.exp(z[row + j] - best);
-        const logSum = Math.log(sum);
-        for (let j = 0; j < k; j++) {
-          const logP = z[row + j] - best - logSum;
-          const p = Math.exp(logP);
-          if (j === label) {
-            loss -= logP;
-            g[row + j] = (p - 1) / n;
-          } else {
-            g[row + j] = p / n;
-          }
-        }
-        if (arg === label) hits++;
-      }
-      (backend.typedArrayFromHeap(lossSum) as Float32Array)[0] = loss;
-      (backend.typedArrayFromHeap(correct) as Float32Array)[0] = hits;
-      return { dz, lossSum, correct };
-    },
     forward(x, kernel, bias, relu) {
       const [m, k] = x.shape;
       const [rows, n] = kernel.shape;

@@ -14,35 +14,15 @@ import * as fs from 'fs';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { projectPath } from '../data/project-root';
+import type { instantiate as instantiateBindings } from '../../lib/kernels';
 
-export interface Kernels {
-  adam(
-    w: number, m: number, v: number, g: number, wOut: number, mOut: number, vOut: number, n: number,
-    beta1: number, beta2: number, oneMinusBeta1: number, oneMinusBeta2: number, c1: number, c2: number, epsilon: number, step: number,
-  ): void;
-  maxPoolGrad(
-    x: number, dy: number, dx: number, batch: number, inH: number, inW: number, c: number, outH: number, outW: number,
-    strideH: number, strideW: number, filterH: number, filterW: number, top: number, left: number,
-  ): void;
-  sumRows(x: number, out: number, totals: number, rows: number, cols: number): void;
-  col2im(
-    cols: number, dx: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
-    strideH: number, strideW: number, top: number, left: number,
-  ): void;
-  filterGradDirect(
-    x: number, dy: number, dw: number, scratch: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number,
-    outH: number, outW: number, co: number, strideH: number, strideW: number, top: number, left: number,
-  ): void;
-  reluGrad(da: number, a: number, dz: number, count: number): void;
-  transpose2d(x: number, out: number, rows: number, cols: number): void;
-  addRows(x: number, bias: number, out: number, rows: number, cols: number): void;
-  denseForward(x: number, w: number, bias: number, out: number, scratch: number, m: number, k: number, n: number, relu: number): void;
-  denseWeightGrad(x: number, dz: number, dw: number, scratch: number, m: number, k: number, n: number): void;
-  im2colTransposed(
-    x: number, out: number, batch: number, inH: number, inW: number, c: number, kh: number, kw: number, outH: number, outW: number,
-    strideH: number, strideW: number, dilationH: number, dilationW: number, top: number, left: number,
-  ): void;
-}
+/**
+ * The module's exports, as `asc --bindings` declares them from
+ * assembly/kernels.ts while building (lib/kernels.d.ts): the signatures are
+ * never written by hand. Only the declarations are used; the module is
+ * instantiated below, on the wasm backend's own memory.
+ */
+export type Kernels = Omit<Awaited<ReturnType<typeof instantiateBindings>>, 'memory'>;
 
 /** From src/ (ts-node) and from lib/ alike: the repository's lib/ folder. */
 export const KERNELS_FILE = projectPath('lib', 'kernels.wasm');

@@ -12,6 +12,7 @@ import * as path from 'path';
 import { parseCommandLine, runCommand } from './args';
 import { notebookFormatProblems, notebookText } from '../teaching/notebook-format';
 import { projectPath } from '../data/project-root';
+import { writeFileAtomic } from '../data/atomic-file';
 
 const NOTEBOOKS = projectPath('notebooks');
 
@@ -44,30 +45,47 @@ export function parseFormatNotebooksArgs(argv: string[]): FormatNotebooksArgs {
   return { check: values.check, notebooks: positionals, help: values.help };
 }
 
-function formatNotebooks(args: FormatNotebooksArgs): number {
-  const { check } = args;
-  const files = args.notebooks.map((a) => path.resolve(a));
-  const notebooks = files.length > 0 ? files : committedNotebooks();
+/**
+ * Rewrites (or with `check`, lists) the notebooks not in Jupyter's form; returns
+ * how many were not. Each rewrite is whole or not at all.
+ */
+export function formatNotebooks(notebooks: string[], check: boolean, say: (line: string) => void = console.log): number {
   let bad = 0;
   for (const file of notebooks) {
     if (!fs.existsSync(file)) throw new Error(`No notebook at ${file}: pass paths of .ipynb files, or nothing for all of notebooks/.`);
-    const text = fs.readFileSync(file, 'utf8');
-    const problems = notebookFormatProblems(text);
+    // A byte-order mark (Notepad's "UTF-8 with BOM") is not part of Jupyter's form: it goes.
+    const raw = fs.readFileSync(file, 'utf8');
+    const text = raw.replace(/^\uFEFF/, '');
+    const problems = raw === text ? notebookFormatProblems(text) : ['starts with a byte-order mark', ...notebookFormatProblems(text)];
     const name = path.relative(process.cwd(), file);
     if (problems.length === 0) continue;
+    bad++;
     if (check) {
-      bad++;
-      console.log(`${name}: not as Jupyter writes it\n  ${problems.slice(0, 5).join('\n  ')}`);
+      say(`${name}: not as Jupyter writes it\n  ${problems.slice(0, 5).join('\n  ')}`);
     } else {
-      fs.writeFileSync(file, notebookText(JSON.parse(text)));
-      console.log(`${name}: rewritten as Jupyter writes it, without outputs`);
+      let notebook: unknown;
+      try {
+        notebook = JSON.parse(text);
+      } catch (error) {
+        throw new Error(`${file}: not valid JSON (${(error as Error).message}); nothing was rewritten. Restore it from git or save it again in JupyterLab.`);
+      }
+      // Whole or not at all, so a full disk cannot cut the notebook short; a link keeps pointing at the (rewritten) notebook.
+      const target = fs.realpathSync(file);
+      writeFileAtomic(target, notebookText(notebook), `rewrite ${file}`);
+      say(`${name}: rewritten as Jupyter writes it, without outputs`);
     }
   }
-  if (check && bad > 0) {
+  return bad;
+}
+
+function run(args: FormatNotebooksArgs): number {
+  const files = args.notebooks.map((a) => path.resolve(a));
+  const bad = formatNotebooks(files.length > 0 ? files : committedNotebooks(), args.check);
+  if (args.check && bad > 0) {
     console.log('Run `npm run format-notebooks` to fix them.');
     return 1;
   }
   return 0;
 }
 
-if (require.main === module) void runCommand(FORMAT_NOTEBOOKS_USAGE, parseFormatNotebooksArgs, formatNotebooks);
+if (require.main === module) void runCommand(FORMAT_NOTEBOOKS_USAGE, parseFormatNotebooksArgs, run);

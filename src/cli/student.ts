@@ -9,6 +9,7 @@ import * as path from 'path';
 import { leakedSolutionText, parseNotebook, studentEdition } from '../teaching/student-edition';
 import { parseCommandLine, runCommand } from './args';
 import { projectPath } from '../data/project-root';
+import { writeFileAtomic } from '../data/atomic-file';
 
 const NOTEBOOKS = projectPath('notebooks');
 const SUFFIX = '.student.ipynb';
@@ -17,9 +18,12 @@ export const STUDENT_USAGE = `Usage: npm run student [-- NOTEBOOK...]
 
 Writes the student edition of each notebook beside it, as <name>${SUFFIX}:
 code between \`// BEGIN SOLUTION\` and \`// END SOLUTION\` is replaced by a TODO line
-and the block's \`// STUB: \` lines, markdown cells tagged "answer" by a prompt, and
-outputs are dropped. Fails, writing nothing for that notebook, when a line looks
-like a marker but is not exactly one, or when solution code would survive.
+and the block's \`// STUB: \` lines, markdown cells tagged "answer" by a prompt,
+lines of markdown and raw cells between \`<!-- BEGIN SOLUTION -->\` and
+\`<!-- END SOLUTION -->\` by a TODO line, and outputs are dropped. A file or link
+already at <name>${SUFFIX} is replaced (a link's target is left alone). Fails,
+writing nothing for that notebook, when a line looks like a marker but is not
+exactly one, or when solution code would survive in any cell.
 Without NOTEBOOK: every notebook in notebooks/.
 
   --help   this text`;
@@ -42,7 +46,8 @@ export function writeStudentEdition(file: string): string {
   } catch (error) {
     throw new Error(`${file}: cannot read the notebook (${(error as Error).message}).`);
   }
-  const solution = parseNotebook(json, file);
+  // Notepad and some Windows editors save UTF-8 with a byte-order mark, which JSON.parse refuses.
+  const solution = parseNotebook(json.replace(/^\uFEFF/, ''), file);
   const student = studentEdition(solution, file);
   const leaked = leakedSolutionText(solution, student);
   if (leaked.length > 0) {
@@ -50,7 +55,12 @@ export function writeStudentEdition(file: string): string {
       `${leaked.slice(0, 3).map((l) => JSON.stringify(l)).join(', ')}. Check the solution markers around these lines.`);
   }
   const target = file.replace(/\.ipynb$/, SUFFIX);
-  fs.writeFileSync(target, JSON.stringify(student, null, 1) + '\n');
+  if (fs.existsSync(target) && fs.statSync(target).isDirectory()) {
+    throw new Error(`${target} is a folder, where the student edition goes; nothing was written. Move or rename that folder, then run again.`);
+  }
+  // Through a temporary file and a rename: a link at the target (even to the solution
+  // notebook itself) is replaced, never written through, and a full disk leaves no half file.
+  writeFileAtomic(target, JSON.stringify(student, null, 1) + '\n', `write ${target}`);
   return target;
 }
 

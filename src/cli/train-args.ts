@@ -37,7 +37,7 @@ image 0, and writes the model, metrics.json and figures to --out.
   --epochs N         training epochs, ${TRAIN_LIMITS.epochs.min} to ${TRAIN_LIMITS.epochs.max} (default ${TRAINING_DEFAULTS.epochs})
   --batch-size N     samples per training step, ${TRAIN_LIMITS.batchSize.min} to ${TRAIN_LIMITS.batchSize.max} (default ${TRAINING_DEFAULTS.batchSize})
   --backend NAME     ${BACKENDS.join(' | ')} (default: the fastest that loads; or MNIST_BACKEND)
-  --seed N           seed for initial weights and shuffling, ${TRAIN_LIMITS.seed.min} to ${TRAIN_LIMITS.seed.max} (default ${DEFAULT_SEED})
+  --seed N           seed for the initial weights, ${TRAIN_LIMITS.seed.min} to ${TRAIN_LIMITS.seed.max} (default ${DEFAULT_SEED})
   --data-dir DIR     read the four MNIST files from DIR (default: MNIST_DATA_DIR, then data/mnist/)
   --train-limit N    train on the first N training images only, ${TRAIN_LIMITS.trainLimit.min} to ${TRAIN_LIMITS.trainLimit.max}, for quick runs
   --out DIR          where to write the model, metrics and figures (default out/); checked

@@ -21,6 +21,7 @@ import { createHash, randomBytes } from 'crypto';
 import { Transform, TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import { SingleBar } from 'cli-progress';
+import { diskProblem } from './atomic-file';
 
 export interface DownloadOptions {
   /** SHA-256 (hex) the decompressed payload must have. */
@@ -98,7 +99,7 @@ class AttemptError extends Error {
 
 const MAX_REDIRECTS = 5;
 const USER_AGENT = 'mnist-workbook (node)';
-const LOCAL_WRITE_ERRORS = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT']);
+const LOCAL_WRITE_ERRORS = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOTDIR']);
 const PART_SUFFIX = '.part';
 
 function messageOf(err: unknown): string {
@@ -108,6 +109,21 @@ function messageOf(err: unknown): string {
 function codeOf(err: unknown): string | undefined {
   const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;
   return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * `text` with the secrets of any URL in it hidden: the password of
+ * `https://user:password@host/` and the values of query parameters that look
+ * like keys or tokens. A mirror's credentials are used for the requests, but
+ * never printed, logged or kept in an error (a notebook saves cell outputs).
+ */
+export function redactUrls(text: string): string {
+  return text
+    .replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/?#@\s]*)@/gi, (_m, scheme: string, auth: string) => {
+      const user = auth.split(':')[0];
+      return auth.includes(':') ? `${scheme}${user}:***@` : `${scheme}***@`;
+    })
+    .replace(/([?&](?:[a-z_-]*(?:token|key|sig|signature|secret|password|passwd|auth)[a-z_-]*)=)[^&#\s]*/gi, '$1***');
 }
 
 /** Explicit mirrors, else the one in the environment variable, else the defaults. */
@@ -189,11 +205,13 @@ export function removeStaleParts(dest: string): string[] {
 }
 
 /** Downloads in flight, so that Ctrl+C (or a kill) can stop them and remove their part files. */
-const active = new Set<{ part: string; abort: (reason: string) => void }>();
+const active = new Set<{ part: string; abort: (reason: string) => void; removeCreatedDirs: () => void }>();
 
 function onSignal(signal: NodeJS.Signals): void {
   for (const download of active) {
     fs.rmSync(download.part, { force: true });
+    // Now, not when the attempt unwinds: alone, this handler ends the process below.
+    download.removeCreatedDirs();
     download.abort(`interrupted by ${signal}`);
   }
   active.clear();
@@ -439,8 +457,20 @@ async function fetchOnce(
     }
   }, s.slowWindowMs);
   slowCheck.unref();
+  // The first bytes, kept to tell a web page (a captive portal's login) from a wrong file.
+  let head = Buffer.alloc(0);
+  const pageError = (): AttemptError | undefined => {
+    const page = webPage(head, res.headers['content-type']);
+    return page === undefined ? undefined : new AttemptError(
+      `the mirror sent a web page (${page}) instead of ${s.file}: this looks like a network login page (the Wi-Fi of a school, ` +
+        `hotel or café, or a proxy asking to sign in) or an error page. Open any web site in a browser and log in to the ` +
+        `network, then try again; or set ${s.mirrorEnv} to a mirror you can reach.`,
+      false,
+    );
+  };
   const counter = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback): void {
+      if (head.length < 4096) head = Buffer.concat([head, chunk.subarray(0, 4096 - head.length)]);
       received += chunk.length;
       if (maxBytes !== undefined && received > maxBytes) {
         const err = new AttemptError(
@@ -464,7 +494,7 @@ async function fetchOnce(
   } catch (err) {
     const code = codeOf(err);
     if (code && LOCAL_WRITE_ERRORS.has(code)) throw err;
-    if (stopped) throw stopped;
+    if (stopped) throw pageError() ?? stopped;
     if (timedOut()) throw new AttemptError(`the connection went silent after ${received} bytes (timed out)`, true);
     if (expected !== undefined && received < expected) {
       throw new AttemptError(
@@ -477,18 +507,49 @@ async function fetchOnce(
     clearInterval(slowCheck);
     progress.stop();
   }
-  if (stopped) throw stopped;
+  if (stopped) throw pageError() ?? stopped;
   if (expected !== undefined && received !== expected) {
     throw new AttemptError(`size mismatch: Content-Length says ${expected} bytes, received ${received}`, true);
   }
-  const { payload, sha256 } = await sink.finish();
+  let sha256: string;
+  let payload: Buffer;
+  try {
+    ({ payload, sha256 } = await sink.finish());
+  } catch (err) {
+    throw pageError() ?? err;
+  }
   if (sha256 !== s.payloadSha256) {
+    const page = pageError();
+    if (page !== undefined) throw page;
     throw new AttemptError(
       `checksum mismatch: expected payload SHA-256 ${s.payloadSha256}, got ${sha256}; this mirror serves different data`,
       false,
     );
   }
   return { bytes: received, url: url.href, payload };
+}
+
+/**
+ * What a payload that is an HTML page says about itself (its title, or its
+ * content type), or undefined when it is not one: a captive portal or a
+ * proxy answers any request with 200 and its own page.
+ */
+function webPage(start: Buffer, contentType: string | undefined): string | undefined {
+  if (start.length < 2 || (start[0] === 0x1f && start[1] === 0x8b)) return undefined;
+  const head = start.toString('utf8');
+  const html = /^\s*(<!doctype\s+html|<html|<head|<body|<meta|<title|<script|<!--)/i.test(head) || /\btext\/html\b/i.test(contentType ?? '');
+  if (!html) return undefined;
+  const title = /<title[^>]*>([^<]{1,120})/i.exec(head)?.[1].replace(/\s+/g, ' ').trim();
+  return title ? `titled "${title}"` : contentType?.split(';')[0].trim() || 'HTML';
+}
+
+/** The proxy variable a school or company network sets, if any (curl and pip use them; Node's http does not). */
+function proxySetting(env: NodeJS.ProcessEnv = process.env): { name: string; value: string } | undefined {
+  for (const name of ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy']) {
+    const value = env[name]?.trim();
+    if (value) return { name, value };
+  }
+  return undefined;
 }
 
 function failureMessage(file: string, dest: string, failures: MirrorFailure[], o: DownloadOptions): string {
@@ -505,6 +566,12 @@ function failureMessage(file: string, dest: string, failures: MirrorFailure[], o
     `or set ${dataDirEnv} to a directory that already holds ${manual.length > 1 ? 'them' : 'it'};`,
     `or set ${mirrorEnv} to the base URL of a mirror that works.`,
   ];
+  const proxy = proxySetting();
+  if (proxy !== undefined) {
+    lines.push(`Note: ${proxy.name} is set (${redactUrls(proxy.value)}), but this download connects directly: Node.js does not use ` +
+      'proxy variables. On a network that only lets a proxy out (a school, a company), download the files in a browser and ' +
+      `put them into ${dir}, or set ${dataDirEnv} to where they are.`);
+  }
   return lines.join('\n');
 }
 
@@ -536,10 +603,25 @@ function firstMissingDir(dir: string): string | undefined {
  * created). Resolves once `dest` holds a verified copy.
  */
 export async function downloadFile(file: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
+  try {
+    const result = await downloadFromMirrors(file, dest, options);
+    return { ...result, mirror: redactUrls(result.mirror), url: redactUrls(result.url) };
+  } catch (err) {
+    if (err instanceof DownloadError) {
+      const failures = err.failures.map((f) => ({ ...f, mirror: redactUrls(f.mirror), reason: redactUrls(f.reason) }));
+      throw new DownloadError(redactUrls(err.message), failures);
+    }
+    if (err instanceof Error) err.message = redactUrls(err.message);
+    throw err;
+  }
+}
+
+async function downloadFromMirrors(file: string, dest: string, options: DownloadOptions): Promise<DownloadResult> {
   const mirrors = resolveMirrors(options.mirrors, options.defaultMirrors ?? [], options.mirrorEnv ?? 'MNIST_MIRROR');
   const attempts = Math.max(1, options.attempts ?? 3);
   const backoffMs = options.backoffMs ?? 1000;
-  const log = options.log ?? ((): void => undefined);
+  const userLog = options.log ?? ((): void => undefined);
+  const log = (line: string): void => userLog(redactUrls(line));
   const base = {
     file,
     mirrorEnv: options.mirrorEnv ?? 'MNIST_MIRROR',
@@ -571,6 +653,7 @@ export async function downloadFile(file: string, dest: string, options: Download
       let interrupted: string | undefined;
       const entry = {
         part,
+        removeCreatedDirs: (): void => removeEmptyDirs(path.dirname(dest), createdDir),
         abort: (reason: string): void => {
           interrupted = reason;
           current?.destroy(new AttemptError(reason, false));
@@ -592,7 +675,9 @@ export async function downloadFile(file: string, dest: string, options: Download
         const code = codeOf(err);
         if (code && LOCAL_WRITE_ERRORS.has(code)) {
           removeEmptyDirs(path.dirname(dest), createdDir);
-          throw new Error(`Cannot write ${part}: ${messageOf(err)}. Check that ${path.dirname(dest)} is writable and the disk has room.`);
+          const problem = diskProblem(err, path.dirname(dest));
+          throw new Error(problem !== undefined ? `Cannot write ${part}: ${problem} (${code}). Nothing was saved.`
+            : `Cannot write ${part}: ${messageOf(err)}. Check that ${path.dirname(dest)} is a folder you can write to and the disk has room.`);
         }
         if (interrupted) {
           removeEmptyDirs(path.dirname(dest), createdDir);

@@ -4,6 +4,7 @@
  * at every file and reports each one's state, for the `npm run data` command.
  */
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { createHash } from 'crypto';
 import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, datasetSpec, payloadBytes } from './dataset';
@@ -89,18 +90,32 @@ export function defaultCacheDir(dataset: DatasetSpec = MNIST): string {
 }
 
 /**
+ * A folder as the user meant it where no shell read it first: a leading `~`
+ * (a path set in a notebook, an .env file or Windows' `set`) is the home
+ * folder, and quotes around the whole path (`set MNIST_DATA_DIR="D:\mnist"`)
+ * are not part of it.
+ */
+function asTyped(dir: string): string {
+  let d = dir.trim();
+  const quoted = /^(["'])(.*)\1$/.exec(d);
+  if (quoted !== null) d = quoted[2].trim();
+  if (d === '~' || d.startsWith('~/') || d.startsWith('~\\')) d = path.join(os.homedir(), d.slice(1));
+  return d;
+}
+
+/**
  * Picks the directory: the `dir` option, else the environment variable, else
  * a directory an OS package filled (all files present), else the cache.
  */
 export function resolveDataSource(options: LoadMnistOptions = {}): DataSource {
   const spec = datasetSpec(options.dataset);
   if (options.dir) {
-    const dir = path.resolve(options.dir);
+    const dir = path.resolve(asTyped(options.dir));
     return { dir, kind: 'option', label: `the data directory ${dir}` };
   }
   const fromEnv = process.env[spec.env.dataDir]?.trim();
   if (fromEnv) {
-    const dir = path.resolve(fromEnv);
+    const dir = path.resolve(asTyped(fromEnv));
     return { dir, kind: 'env', label: `${spec.env.dataDir} (${dir})` };
   }
   const system = (spec.systemDirs ?? []).find((d) => datasetFiles(spec).every((e) => locate(d, e.file.name)));
@@ -199,9 +214,32 @@ function missingError(ctx: Context, missing: DatasetFileEntry[]): Error {
   );
 }
 
+/** The first of `dir` and its parent folders that exists, when it is not a folder (so nothing can be created below it). */
+function fileInTheWay(dir: string): string | undefined {
+  for (let d = dir; ; d = path.dirname(d)) {
+    let stat: fs.Stats | undefined;
+    try {
+      stat = fs.statSync(d);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOTDIR') continue; // a parent is a file: found further up
+      stat = undefined;
+    }
+    if (stat !== undefined) return stat.isDirectory() ? undefined : d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
 function checkDirectory(ctx: Context): void {
   const { source, spec } = ctx;
-  if (source.kind === 'cache') return;
+  if (source.kind === 'cache') {
+    // Before any mirror is asked: every file would fail the same way.
+    const file = fileInTheWay(source.dir);
+    if (file !== undefined) {
+      throw new Error(`${source.label} cannot be created: ${file} is a file, not a folder. Move or delete ${file} ` +
+        `(it is not one of the ${spec.title} files), then run again; or set ${spec.env.dataDir} to a folder that holds the files.`);
+    }
+    return;
+  }
   if (!fs.existsSync(source.dir) || !fs.statSync(source.dir).isDirectory()) {
     const fix =
       source.kind === 'env'

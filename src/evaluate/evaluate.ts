@@ -1,13 +1,11 @@
 /**
  * Evaluation over many images at once, as Keras' `evaluate` reports it: mean
  * loss and accuracy, computed in the large batches prediction uses (see
- * predict.ts). The images come as Samples, or as rows of a tensor that stay
- * on the backend (fit's validationSplit on tensors), a batch at a time.
+ * predict.ts), from Samples, a batch at a time.
  */
 import * as tf from '@tensorflow/tfjs';
 import { Samples } from '../data/prepare';
 import { inputTensor } from '../model/model-input';
-import { tensorRows } from '../model/tensor-rows';
 import { EVALUATION_BATCH } from './predict';
 import { countCorrect, crossEntropyFromProbabilities } from '../model/loss';
 
@@ -49,24 +47,5 @@ export function evaluate(model: tf.LayersModel, samples: Samples, batchSize = EV
   return score(model, samples.count, batchSize, (start, size) => ({
     xs: inputTensor(model, samples.x.subarray(start * features, (start + size) * features), size),
     ys: tf.tensor1d(Int32Array.from(samples.y.subarray(start, start + size)), 'int32'),
-  }));
-}
-
-/**
- * The same score for `labels.length` images of the tensor `x` (one image
- * per row along its first axis), starting at row `first`, with their labels.
- * x is never read back whole: each batch's rows are read on their own (see
- * tensor-rows.ts).
- */
-export function evaluateRows(model: tf.LayersModel, x: tf.Tensor, first: number, labels: Uint8Array, batchSize = EVALUATION_BATCH): Score {
-  const rows = x.shape[0] ?? 0;
-  if (!(Number.isInteger(first) && first >= 0 && first + labels.length <= rows && labels.length > 0)) {
-    throw new Error(`Expected rows ${first} to ${first + labels.length - 1} of the images, but the tensor has ${rows} rows.`);
-  }
-  const read = tensorRows(model, x, Math.min(batchSize, labels.length));
-  const rowNumbers = (start: number, size: number): Int32Array => Int32Array.from({ length: size }, (_, i) => first + start + i);
-  return score(model, labels.length, batchSize, (start, size) => ({
-    xs: read(rowNumbers(start, size)),
-    ys: tf.tensor1d(Int32Array.from(labels.subarray(start, start + size)), 'int32'),
   }));
 }

@@ -5,11 +5,12 @@
  * needs no canvas package and no browser; PNG buffers (digit grids) are
  * written as they are. SVG and PNG both open in any image viewer.
  */
-import { mkdir, writeFile } from 'fs/promises';
+import { mkdir } from 'fs/promises';
 import * as path from 'path';
 import * as vega from 'vega';
 import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
+import { writeFileAtomic } from '../data/atomic-file';
 
 /**
  * Renders a Vega-Lite spec to an SVG document string, synchronously.
@@ -92,12 +93,13 @@ export async function writeFigure(file: string, figure: Figure): Promise<string>
     throw new Error(`writeFigure: ${what} must be written to ${allowed.join(' or ')}, got "${file}"`);
   }
   await mkdir(path.dirname(path.resolve(target)), { recursive: true });
+  // Whole or not at all (temporary file, then rename): a full disk never leaves half a figure.
   if (figure instanceof Uint8Array) {
-    await writeFile(target, figure);
+    writeFileAtomic(target, figure, `write ${target}`);
   } else if (path.extname(target).toLowerCase() === '.json') {
-    await writeFile(target, JSON.stringify(figure, null, 2) + '\n', 'utf8');
+    writeFileAtomic(target, JSON.stringify(figure, null, 2) + '\n', `write ${target}`);
   } else {
-    await writeFile(target, await specToSvg(figure), 'utf8');
+    writeFileAtomic(target, await specToSvg(figure), `write ${target}`);
   }
   return target;
 }

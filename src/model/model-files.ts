@@ -51,6 +51,29 @@ function specBytes(spec: unknown): number | string {
 }
 
 /**
+ * What a model.json written by another tool is, and what to do, or undefined
+ * when it may be a TensorFlow.js layers model: a graph model (converted from a
+ * TensorFlow SavedModel), Keras' `model.to_json()` (the architecture, without
+ * weights), or a Keras/TensorFlow.js model saved into one JSON with its
+ * weights inline.
+ */
+function otherToolsModel(json: Record<string, unknown>): string | undefined {
+  const topology = json.modelTopology;
+  if (json.format === 'graph-model' || (isObject(topology) && Array.isArray(topology.node))) {
+    return 'this is a TensorFlow.js graph model (converted from a TensorFlow SavedModel), not a layers model; ' +
+      'it cannot be trained or inspected layer by layer here. Use a model saved by saveModel() or `npm start`.';
+  }
+  if (json.modelTopology === undefined && typeof json.class_name === 'string' && isObject(json.config)) {
+    return `this is a Keras model description (model.to_json(), class "${json.class_name}") without weights, not a TensorFlow.js model. ` +
+      'Convert the Keras model with `tensorflowjs_converter --input_format keras model.h5 DIR`, or use a model saved by saveModel().';
+  }
+  if (json.weightsManifest === undefined && (Array.isArray(json.weightSpecs) || json.weightData !== undefined)) {
+    return 'this holds a model\'s weights inline ("weightSpecs"/"weightData"), not the layers format of model.json + weights.bin. ';
+  }
+  return undefined;
+}
+
+/**
  * Reads model.json and checks, without building the model, everything that
  * would otherwise fail obscurely or read the wrong file: valid JSON, a layers
  * model's topology and manifest, every listed weights file present and inside
@@ -73,12 +96,15 @@ export function inspectSavedModel(location: string): SavedModelFiles {
   if (!fs.statSync(realModel).isFile()) throw new Error(`${modelPath} is not a file; expected the model.json written by saveModel().`);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(fs.readFileSync(realModel, 'utf8'));
+    // A byte-order mark (a Windows editor's "UTF-8 with BOM") is no damage.
+    parsed = JSON.parse(fs.readFileSync(realModel, 'utf8').replace(/^\uFEFF/, ''));
   } catch (error) {
     throw new Error(`${modelPath} is not valid JSON (${(error as Error).message}); the file is damaged or was cut short. ${again}`);
   }
   if (!isObject(parsed)) throw new Error(`${modelPath}: expected a JSON object describing a TensorFlow.js layers model. ${again}`);
   const json = parsed;
+  const foreign = otherToolsModel(json);
+  if (foreign !== undefined) throw new Error(`${modelPath}: ${foreign} ${again}`);
   const missing = ['modelTopology', 'weightsManifest'].filter((key) => json[key] === undefined);
   if (missing.length > 0) {
     throw new Error(`${modelPath}: expected a TensorFlow.js layers model with "modelTopology" and "weightsManifest", ` +

@@ -27,20 +27,3 @@ export function inputTensor(model: tf.LayersModel, values: Float32Array, count: 
   }
   return tf.tensor(values, shape, 'float32');
 }
-
-/**
- * Images that are already a tensor, one per row along its first axis
- * ([n, 784], [n, 28, 28] or [n, 28, 28, 1]), as the tensor `model` takes:
- * reshaped (no copy) and float32. For rows gathered on the backend, which
- * never pass through a Float32Array.
- */
-export function rowsAsInput(model: tf.LayersModel, rows: tf.Tensor): tf.Tensor {
-  const count = rows.shape[0] ?? 0;
-  const shape = batchShape(model, count);
-  if (rows.size !== shape.reduce((a, b) => a * b, 1)) {
-    throw new Error(`The model takes ${valuesPerInput(model)} values per image (input shape ${shape.slice(1).join('×')}), ` +
-      `but the images come as a tensor of shape [${rows.shape.join(', ')}]. Make it one row of pixel values per image, e.g. [count, 784].`);
-  }
-  const shaped = tf.reshape(rows, shape);
-  return shaped.dtype === 'float32' ? shaped : tf.cast(shaped, 'float32');
-}

@@ -7,7 +7,10 @@
  *   code (e.g. `// STUB: const train = mw.todo<mw.Samples>();`); text after
  *   `// BEGIN SOLUTION:` becomes a `// TODO:` line telling what to write;
  * - markdown cells tagged `answer` (cell metadata `tags`), which become an
- *   empty prompt for the student's own answer.
+ *   empty prompt for the student's own answer;
+ * - in markdown and raw cells, lines between `<!-- BEGIN SOLUTION -->` and
+ *   `<!-- END SOLUTION -->` (or the code cells' `//` markers, e.g. inside a
+ *   fenced code block), which become one `TODO:` line.
  *
  * Outputs and execution counts are dropped too, so nothing of an executed
  * solution leaks through.
@@ -18,6 +21,9 @@
  * the solution to the students. The final leak check (`leakedSolutionText`)
  * reads the blocks with a lenient pattern of its own and looks for their code
  * in the student edition, so that it does not depend on the parser above.
+ *
+ * Line endings are kept as they are: a notebook saved on Windows has `\r\n`
+ * inside its sources, and its markers are read the same.
  */
 
 export interface NotebookCell {
@@ -46,28 +52,57 @@ const STUB = /^(\s*)\/\/ STUB: ?(.*)$/;
 const LOOKS_LIKE_MARKER = /\b(begin|end|start|stop)[\s_-]*solutions?\b|^\s*(\/\/|\/\*|#)\s*stubs?\b/i;
 const MARKER_FORMAT = 'write the markers exactly as `// BEGIN SOLUTION` (or `// BEGIN SOLUTION: what to write`), `// STUB: code` and `// END SOLUTION`, on lines of their own';
 
+/** The markers of markdown and raw cells: HTML comments, which rendered markdown does not show. */
+const TEXT_BEGIN = /^(\s*)<!-- BEGIN SOLUTION(?::\s*(.*?))? -->\s*$/;
+const TEXT_END = /^\s*<!-- END SOLUTION -->\s*$/;
+/** In text, only a comment can be a marker: prose may say "the end solution", and `# Stubs` is a heading. */
+const TEXT_LOOKS_LIKE_MARKER = /^\s*(<!--|\/\/|\/\*)\s*((begin|end|start|stop)[\s_-]*solutions?\b|stubs?\b)/i;
+const TEXT_MARKER_FORMAT = 'in markdown and raw cells write them exactly as `<!-- BEGIN SOLUTION -->` (or `<!-- BEGIN SOLUTION: what to write -->`) and `<!-- END SOLUTION -->`, ' +
+  'or as in code cells (`// BEGIN SOLUTION`, `// END SOLUTION`), on lines of their own';
+
 const text = (source: string | string[]): string => (Array.isArray(source) ? source.join('') : source);
 
 /** Replaces each solution block of one code cell by its stub. Throws on unbalanced and misspelt markers. */
 export function stripSolutionCode(source: string, where = 'a code cell'): string {
+  return stripBlocks(source, where, 'code');
+}
+
+/**
+ * Replaces each solution block of a markdown or raw cell by a `TODO:` line (its
+ * `// STUB: ` lines, if any, are kept as the student's text). Throws on
+ * unbalanced and misspelt markers.
+ */
+export function stripSolutionText(source: string, where = 'a markdown cell'): string {
+  return stripBlocks(source, where, 'text');
+}
+
+function stripBlocks(source: string, where: string, kind: 'code' | 'text'): string {
+  // Read with '\n' line breaks, written back with the notebook's own ('\r\n' when saved on Windows).
+  const crlf = source.includes('\r\n');
   const out: string[] = [];
-  let block: { indent: string; todo: string | undefined; stub: string[]; line: number } | undefined;
-  source.split('\n').forEach((line, i) => {
-    if (!BEGIN.test(line) && !END.test(line) && !STUB.test(line) && LOOKS_LIKE_MARKER.test(line)) {
-      throw new Error(`${where}, line ${i + 1}: "${line.trim()}" looks like a solution marker but is not one; ${MARKER_FORMAT}.`);
+  let block: { indent: string; todo: string | undefined; stub: string[]; line: number; html: boolean } | undefined;
+  const format = kind === 'code' ? MARKER_FORMAT : TEXT_MARKER_FORMAT;
+  (crlf ? source.replace(/\r\n/g, '\n') : source).split('\n').forEach((line, i) => {
+    const htmlBegin = kind === 'text' ? TEXT_BEGIN.exec(line) : null;
+    const htmlEnd = kind === 'text' && TEXT_END.test(line);
+    const begin = htmlBegin ?? BEGIN.exec(line);
+    const end = htmlEnd || END.test(line);
+    if (begin === null && !end && !STUB.test(line) && (kind === 'code' ? LOOKS_LIKE_MARKER : TEXT_LOOKS_LIKE_MARKER).test(line)) {
+      throw new Error(`${where}, line ${i + 1}: "${line.trim()}" looks like a solution marker but is not one; ${format}.`);
     }
     if (block === undefined && STUB.test(line)) {
       throw new Error(`${where}, line ${i + 1}: a // STUB: line outside a solution block; put it between // BEGIN SOLUTION and // END SOLUTION.`);
     }
-    const begin = BEGIN.exec(line);
     if (begin !== null) {
-      if (block !== undefined) throw new Error(`${where}, line ${i + 1}: BEGIN SOLUTION inside the block opened on line ${block.line}; close it with // END SOLUTION first.`);
-      block = { indent: begin[1], todo: begin[2]?.trim() || undefined, stub: [], line: i + 1 };
+      if (block !== undefined) throw new Error(`${where}, line ${i + 1}: BEGIN SOLUTION inside the block opened on line ${block.line}; close it with END SOLUTION first.`);
+      block = { indent: begin[1], todo: begin[2]?.trim() || undefined, stub: [], line: i + 1, html: htmlBegin !== null };
       return;
     }
-    if (END.test(line)) {
+    if (end) {
       if (block === undefined) throw new Error(`${where}, line ${i + 1}: END SOLUTION without a BEGIN SOLUTION before it.`);
-      out.push(`${block.indent}// TODO: ${block.todo ?? 'your code here'}`);
+      const todo = `TODO: ${block.todo ?? (kind === 'code' ? 'your code here' : 'your answer here')}`;
+      // A TODO in markdown between HTML markers is shown as text; inside a fenced block (// markers) it stays a comment.
+      out.push(`${block.indent}${block.html ? `_${todo}_` : `// ${todo}`}`);
       out.push(...block.stub);
       block = undefined;
       return;
@@ -79,8 +114,8 @@ export function stripSolutionCode(source: string, where = 'a code cell'): string
     const stub = STUB.exec(line);
     if (stub !== null) block.stub.push(stub[1] + stub[2]);
   });
-  if (block !== undefined) throw new Error(`${where}: the BEGIN SOLUTION on line ${block.line} is never closed with // END SOLUTION.`);
-  return out.join('\n');
+  if (block !== undefined) throw new Error(`${where}: the BEGIN SOLUTION on line ${block.line} is never closed with END SOLUTION.`);
+  return crlf ? out.join('\r\n') : out.join('\n');
 }
 
 /**
@@ -127,6 +162,7 @@ export function studentEdition(notebook: Notebook, name?: string): Notebook {
     if (cell.cell_type === 'markdown' && (cell.metadata.tags ?? []).includes(ANSWER_TAG)) {
       return { ...cell, source: ANSWER_PROMPT };
     }
+    if (cell.cell_type === 'markdown' || cell.cell_type === 'raw') return { ...cell, source: stripSolutionText(text(cell.source), where) };
     if (cell.cell_type !== 'code') return { ...cell };
     return { ...cell, source: stripSolutionCode(text(cell.source), where), outputs: [], execution_count: null };
   });
@@ -155,7 +191,7 @@ export function solutionFragments(notebook: Notebook): string[] {
     if (cell.cell_type === 'markdown' && (cell.metadata.tags ?? []).includes(ANSWER_TAG)) {
       fragments.push(...source.split('\n').map((l) => l.trim()).filter((l) => l.length > 20));
     }
-    if (cell.cell_type !== 'code') continue;
+    // Every kind of cell: a block in a markdown or raw cell must not survive either.
     let inside = false;
     for (const line of source.split('\n')) {
       if (lenientBegin.test(line)) inside = true;

@@ -1,12 +1,14 @@
 /**
- * Step 5 of the course: training. `fit` as Keras' model.fit (epochs of
- * shuffled mini-batches, a History), the course's defaults (5 epochs,
- * batches of 32), Keras' callbacks (early stopping, a learning-rate schedule),
- * the training step, seeded shuffling, progress in a terminal, and
- * Kernel → Interrupt. Uses evaluate/ for each epoch's validation score, as
- * Keras' fit does.
+ * Step 5 of the course: training, with TensorFlow.js' own `model.fit`. Here:
+ * the course's defaults (5 epochs, batches of 32), Keras' callbacks for
+ * model.fit (early stopping that keeps the best weights, a learning-rate
+ * schedule), the `tf.Callback` base they and the progress displays share
+ * (it stops training on Kernel → Interrupt), and terminal progress for
+ * `npm start` (progress.ts, not part of the notebook's module).
  */
 export * from './training-defaults';
-export * from './train';
+export { TrainingCallback } from './training-callback';
+export { ProgressCallback } from './epoch-progress';
+export type { BatchProgress, EpochCurves } from './epoch-progress';
 export * from './callbacks';
-export * from './interrupt';
+export { signalInterrupt, watchInterrupts } from './interrupt';

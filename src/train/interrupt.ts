@@ -3,10 +3,10 @@
  *
  * JupyterLab interrupts the tslab kernel with SIGINT. tslab then ends the
  * running cell ("Interrupted asynchronously") but cannot stop the promise the
- * cell started: a training loop would go on in the background, drawing
- * progress into a finished cell, racing the next cell for the model and
- * keeping the CPU busy. Long loops ask `watchInterrupts()` between steps and
- * stop themselves.
+ * cell started: `model.fit` would go on in the background, drawing progress
+ * into a finished cell, racing the next cell for the model and keeping the
+ * CPU busy. The project's training callbacks (training-callback.ts) ask
+ * `watchInterrupts()` after each batch and stop `model.fit` there.
  *
  * A SIGINT listener is added only inside a tslab kernel (it sets
  * `globalThis.__tslab__`) or where the process already handles SIGINT: on the
@@ -14,8 +14,8 @@
  * Ctrl-C. (The listener count alone cannot tell inside the kernel: while a
  * cell's synchronous part runs, Node's vm `breakOnSigint`, which tslab uses,
  * takes all SIGINT listeners off and puts them back afterwards.) Signals are
- * noticed when the event loop turns; the notebook's progress display lets it
- * turn once a second.
+ * noticed when the event loop turns; the training callbacks let it turn once
+ * a second.
  */
 
 let interrupts = 0;
@@ -43,11 +43,8 @@ export function watchInterrupts(): () => boolean {
   return () => interrupts !== start;
 }
 
-/** Thrown by a training loop that stopped because the kernel was interrupted. */
-export class TrainingInterrupted extends Error {
-  constructor(readonly epoch: number, readonly batch: number, readonly batches: number) {
-    super(`Training was interrupted in epoch ${epoch + 1}, after batch ${batch} of ${batches}; ` +
-      'the model keeps the weights learned so far.');
-    this.name = 'TrainingInterrupted';
-  }
+/** What the student reads when an interrupt stopped training: where, and that the weights stay. */
+export function interruptedMessage(epoch: number, batch: number, batches: number): string {
+  return `Training was interrupted in epoch ${epoch + 1}, after batch ${batch} of ${batches}; ` +
+    'the model keeps the weights learned so far.';
 }

@@ -1,7 +1,8 @@
 /**
- * A small seeded random number generator, so that shuffling (and with it a
- * whole training run) repeats exactly for the same seed. tfjs only offers
- * unseeded shuffles.
+ * A small seeded random number generator and a shuffle driven by it, for
+ * generated data that repeats exactly for the same seed (the specs' random
+ * inputs). tfjs only offers unseeded shuffles; model.fit shuffles with
+ * Math.random.
  */
 
 /** Mulberry32: 32-bit state, fast and good enough for shuffling batches. */

@@ -1,19 +1,10 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
 import { wasmGatherInstalled } from '../../src/backend/wasm-gather';
-import { on, randomValues } from '../support/compare-backends';
+import { on, onWasmBackend, randomValues } from '../support/compare-backends';
 
 describe('tf.gather of rows on wasm (how model.fit builds each batch)', () => {
-  let backendBefore: string;
-  before(async () => {
-    backendBefore = tf.getBackend();
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend(backendBefore);
-  });
+  onWasmBackend();
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmGatherInstalled()).to.equal(true);
@@ -71,15 +62,7 @@ describe('tf.gather of rows on wasm (how model.fit builds each batch)', () => {
 });
 
 describe('tf.math.confusionMatrix on wasm (int32 matrix products)', () => {
-  let backendBefore: string;
-  before(async () => {
-    backendBefore = tf.getBackend();
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend(backendBefore);
-  });
+  onWasmBackend();
 
   it('counts as the cpu backend does, kernels on or off', async () => {
     const labels = Array.from(randomValues(1000, 11), (v) => Math.floor((v + 1) * 5));

@@ -2,7 +2,9 @@ import * as fs from 'fs';
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { KERNELS_FILE, RELAXED_KERNELS_FILE, kernelsBuild, wasmKernels } from '../../src/backend/wasm-kernels';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { denseKernels } from '../../src/backend/wasm-dense';
+import { softmaxCrossEntropy } from '../../src/backend/dense-training';
 import { maxAbsDifference, randomValues } from '../support/compare-backends';
 
 /** The ids of a WebAssembly module's sections, in order. */
@@ -58,40 +60,35 @@ describe('the project\'s WebAssembly kernels (lib/kernels.wasm)', function () {
     if (major >= 22) expect(relaxed, `Node.js ${process.versions.node} without relaxed SIMD`).to.equal(true);
   });
 
-  it('compute the loss, its gradient and the hits of a batch as tfjs\' ops do', () => {
-    const [n, k] = [7, 10];
-    // Two rows tie for the largest logit: the first one counts, as tf.argMax picks it.
+  it('compute Keras\' cross-entropy of a batch, its exact gradient and the hits as tfjs\' tape does', () => {
+    const [n, k] = [8, 10];
     const z = randomValues(n * k, 21).map((v) => v * 4);
-    z[3] = z[5] = 9;
-    const labels = [3, 5, 0, 9, 2, 2, 7];
+    // Row 1 ties for the largest logit (the first counts, as tf.argMax picks it); row 6 is sure and right
+    // (p > 1 − 1e-7: tfjs' clip stops its gradient), row 7 sure and wrong (p < 1e-7: stopped too).
+    z[10 + 3] = z[10 + 5] = 9;
+    z[60 + 2] = 40;
+    z[70 + 4] = 40;
+    const labels = [3, 3, 0, 9, 2, 2, 2, 8];
     const logits = tf.tensor2d(z, [n, k]);
-    const y = tf.tensor1d(labels, 'int32');
-    const fast = denseKernels()?.softmaxCrossEntropy(logits, y);
-    expect(fast).to.not.equal(undefined);
-    const { dz, lossSum, correct } = fast as NonNullable<typeof fast>;
-    const reference = tf.tidy(() => {
-      const logP = tf.logSoftmax(logits);
-      const onehot = tf.oneHot(y, k);
-      return {
-        dz: tf.div(tf.sub(tf.exp(logP), onehot), n),
-        loss: tf.neg(tf.sum(tf.mul(logP, onehot))),
-        correct: tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), y), 'float32')),
-      };
-    });
-    expect(maxAbsDifference(dz.dataSync() as Float32Array, reference.dz.dataSync() as Float32Array)).to.be.below(1e-6);
-    expect(lossSum.dataSync()[0]).to.be.closeTo(reference.loss.dataSync()[0], 1e-4);
-    expect(correct.dataSync()[0]).to.equal(reference.correct.dataSync()[0]);
-    expect(correct.dataSync()[0]).to.be.at.least(1); // row 0 hits its label 3 (the first of the tied maxima)
-    tf.dispose([logits, y, dz, lossSum, correct, reference.dz, reference.loss, reference.correct]);
-  });
-
-  it('refuse a label outside the classes, naming it', () => {
-    const logits = tf.zeros([2, 3]) as tf.Tensor2D;
-    const y = tf.tensor1d([0, 3], 'int32');
-    const before = tf.memory().numTensors;
-    expect(() => tf.tidy(() => denseKernels()?.softmaxCrossEntropy(logits, y).dz)).to.throw(/Label 3 in row 1 is not one of the 3 classes 0–2/);
-    expect(tf.memory().numTensors).to.equal(before);
-    tf.dispose([logits, y]);
+    for (const kind of ['sparse', 'categorical'] as const) {
+      const y = kind === 'sparse' ? tf.tensor1d(labels, 'float32') : tf.oneHot(tf.tensor1d(labels, 'int32'), k).toFloat();
+      // tfjs-layers' sparseCategoricalCrossentropy, as it is written there: clip, one-hot, then the categorical one.
+      const lossOf = (target: tf.Tensor, p: tf.Tensor): tf.Tensor => (kind === 'sparse'
+        ? tf.metrics.categoricalCrossentropy(tf.oneHot(tf.tensor1d(labels, 'int32'), k), tf.clipByValue(p, 1e-7, 1 - 1e-7))
+        : tf.metrics.categoricalCrossentropy(target, p));
+      const { dz, loss, accuracy } = softmaxCrossEntropy(tf.backend() as BackendWasm, logits, y, kind);
+      const reference = tf.tidy(() => {
+        const mean = (x: tf.Tensor): tf.Scalar => tf.mean(lossOf(y, tf.softmax(x)));
+        return { grad: tf.grad(mean)(logits), loss: mean(logits).dataSync()[0] };
+      });
+      expect(maxAbsDifference(dz.dataSync() as Float32Array, reference.grad.dataSync() as Float32Array), kind).to.be.below(1e-6);
+      expect(Array.from(dz.dataSync().slice(70, 80)), 'row 7: no gradient, as in tfjs').to.deep.equal(new Array(10).fill(0));
+      expect(loss, kind).to.be.closeTo(reference.loss, 1e-5);
+      const hits = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(logits, 1), tf.tensor1d(labels, 'int32')), 'float32')).dataSync()[0]);
+      expect(accuracy * n, kind).to.equal(hits);
+      tf.dispose([y, dz, reference.grad]);
+    }
+    logits.dispose();
   });
 
   // The course model's shapes, and odd ones for the edges: rows beyond a multiple of 4, columns beyond a multiple of 8.

@@ -1,20 +1,12 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
-import { wasmSliceInstalled } from '../../src/backend/wasm-slice';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { isSliceView, wasmSliceInstalled } from '../../src/backend/wasm-slice';
 import { watchReads } from '../support/backend-reads';
-import { on, randomValues } from '../support/compare-backends';
+import { on, onWasmBackend, randomValues } from '../support/compare-backends';
 
-describe('tf.slice on wasm reads only the slice, not its whole input', () => {
-  let backendBefore: string;
-  before(async () => {
-    backendBefore = tf.getBackend();
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend(backendBefore);
-  });
+describe('tf.slice on wasm: a contiguous slice is a view of its input, never a copy of it', () => {
+  onWasmBackend();
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmSliceInstalled()).to.equal(true);
@@ -66,5 +58,72 @@ describe('tf.slice on wasm reads only the slice, not its whole input', () => {
     const t = tf.slice(s, [1], [2]);
     expect(t.arraySync()).to.deep.equal(['b', 'c']);
     tf.dispose([s, t]);
+  });
+
+  const backend = (): BackendWasm => tf.backend() as BackendWasm;
+
+  it('shows the input\'s own memory: rows 10–29 of a matrix start 10 rows into it', () => {
+    const x = tf.tensor2d(randomValues(100 * 8, 4), [100, 8]);
+    const rows = tf.slice(x, [10, 0], [20, 8]);
+    expect(isSliceView(backend(), rows.dataId)).to.equal(true);
+    expect(backend().getMemoryOffset(rows.dataId)).to.equal(backend().getMemoryOffset(x.dataId) + 10 * 8 * 4);
+    tf.dispose([x, rows]);
+  });
+
+  it('outlives its input: the memory is freed only when both are gone, in either order, views of views too', () => {
+    const values = randomValues(100 * 8, 5);
+    for (const order of ['input first', 'view first', 'view of a view']) {
+      const ids = backend().numDataIds();
+      const x = tf.tensor2d(values, [100, 8]);
+      const rows = tf.slice(x, [10, 0], [20, 8]);
+      const inner = order === 'view of a view' ? tf.slice(rows, [5, 0], [3, 8]) : undefined;
+      if (order !== 'view first') x.dispose();
+      // Memory freed by mistake would be handed to these and overwritten.
+      const fillers = [tf.fill([100, 8], 7), tf.fill([20, 8], 9)];
+      expect(Array.from(rows.dataSync()), order).to.deep.equal(Array.from(values.subarray(10 * 8, 30 * 8)));
+      if (inner !== undefined) {
+        rows.dispose();
+        tf.dispose(tf.fill([20, 8], 3));
+        expect(Array.from(inner.dataSync()), order).to.deep.equal(Array.from(values.subarray(15 * 8, 18 * 8)));
+        inner.dispose();
+      } else {
+        rows.dispose();
+      }
+      if (order === 'view first') {
+        expect(Array.from(x.dataSync())).to.deep.equal(Array.from(values));
+        x.dispose();
+      }
+      tf.dispose(fillers);
+      expect(backend().numDataIds(), order).to.equal(ids);
+    }
+  });
+
+  it('lets model.fit hold back validation rows without copying the training images', async () => {
+    const x = tf.tensor2d(randomValues(200 * 784, 6).map(Math.abs), [200, 784]);
+    const y = tf.tensor1d(Array.from({ length: 200 }, (_, i) => i % 10), 'float32');
+    const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'softmax' })] });
+    model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+    // Each output's shape, and where in x it lies when it is made at an offset inside x (a view), else undefined.
+    const sliced: { shape: number[]; rowsIntoX: number | undefined }[] = [];
+    const start = backend().getMemoryOffset(x.dataId);
+    const original = backend().makeOutput.bind(backend());
+    const watch = backend() as unknown as { makeOutput: BackendWasm['makeOutput'] };
+    watch.makeOutput = (shape, dtype, memoryOffset, values) => {
+      const out = original(shape, dtype, memoryOffset, values);
+      const inside = memoryOffset !== undefined && memoryOffset >= start && memoryOffset < start + 200 * 784 * 4;
+      sliced.push({ shape, rowsIntoX: inside ? ((memoryOffset as number) - start) / (784 * 4) : undefined });
+      return out;
+    };
+    try {
+      await model.fit(x, y, { epochs: 1, batchSize: 50, validationSplit: 0.1, verbose: 0 });
+    } finally {
+      delete (watch as { makeOutput?: unknown }).makeOutput;
+    }
+    // The 180 training rows and the 20 validation rows are x's own memory, at rows 0 and 180.
+    const views = sliced.filter((t) => t.shape[1] === 784 && t.rowsIntoX !== undefined).map((t) => [t.shape[0], t.rowsIntoX]);
+    expect(views).to.deep.include.members([[180, 0], [20, 180]]);
+    tf.dispose([x, y]);
+    model.optimizer.dispose();
+    model.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { execFile } from 'child_process';
+import { execFile, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -8,6 +8,7 @@ import { parseTrainArgs, TRAIN_USAGE, UsageError } from '../../src/cli/train-arg
 import { realMnistDir } from '../support/real-data';
 import { projectBackend } from '../support/setup';
 import { projectRoot } from '../../src/data/project-root';
+import { smallDisk } from '../support/tmpfs';
 
 const CLI = path.join(projectRoot(), 'src', 'cli', 'train.ts');
 
@@ -52,7 +53,7 @@ describe('npm start: parsing its flags', () => {
   ];
   it('says in its help exactly what the numeric flags accept', () => {
     expect(TRAIN_USAGE).to.include('--epochs N         training epochs, 1 to 1000 (default 5)');
-    expect(TRAIN_USAGE).to.include('seed for initial weights and shuffling, 0 to 4294967295');
+    expect(TRAIN_USAGE).to.include('seed for the initial weights, 0 to 4294967295');
     expect(TRAIN_USAGE).to.include('N is a whole number written in digits');
     expect(parseTrainArgs(['--epochs', '1000', '--seed', '4294967295', '--seed=0']).seed).to.equal(0);
   });
@@ -127,6 +128,99 @@ describe('npm start: the main job end to end', function () {
     expect(stdout + stderr).not.to.include('MNIST from');
     expect(Date.now() - started).to.be.below(60000);
     fs.rmSync(file);
+  });
+
+  it('refuses --out at a symbolic link that leads nowhere, naming where it leads', async () => {
+    const link = path.join(out, 'results-link');
+    fs.symlinkSync(path.join(out, 'no-such-folder'), link);
+    try {
+      const { code, stderr } = await runCli(['--out', link, '--data-dir', '/nonexistent']);
+      expect(code).to.equal(1);
+      expect(stderr).to.include(`Error: --out ${link} is a symbolic link to ${path.join(out, 'no-such-folder')}, which does not exist. ` +
+        'Nothing was trained; create that folder, remove the link, or pass another folder.');
+      expect(stderr).not.to.include('ENOENT');
+    } finally {
+      fs.rmSync(link);
+    }
+  });
+
+  for (const root of ['/', '/tmp/..']) {
+    it(`refuses --out ${root}, the root of the file system, before anything is written`, async () => {
+      const before = fs.readdirSync('/').sort();
+      const { code, stderr } = await runCli(['--out', root, '--data-dir', '/nonexistent']);
+      expect(code).to.equal(1);
+      expect(stderr).to.include('Error: --out / is the root of the file system').and.include('pass a folder of its own, e.g. --out out');
+      expect(fs.readdirSync('/').sort()).to.deep.equal(before);
+    });
+  }
+
+  it('refuses, before training, an --out where model is a file (or metrics.json a folder)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mnist-out-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'model'), 'an old export');
+      const { code, stderr } = await runCli(['--out', dir, '--data-dir', '/nonexistent']);
+      expect(code).to.equal(1);
+      expect(stderr).to.include(`Error: --out ${dir} cannot hold the results: ${path.join(dir, 'model')} is a file, where model goes as a folder. ` +
+        'Nothing was trained');
+      fs.rmSync(path.join(dir, 'model'));
+      fs.mkdirSync(path.join(dir, 'metrics.json'));
+      const again = await runCli(['--out', dir, '--data-dir', '/nonexistent']);
+      expect(again.stderr).to.include(`${path.join(dir, 'metrics.json')} is a folder, where metrics.json goes as a file`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses, before training, an --out on a disk with too little room (a 1 MiB tmpfs)', async function () {
+    const disk = smallDisk(1024);
+    if ('missing' in disk) {
+      this.test!.title += ` (skipped: ${disk.missing})`;
+      this.skip();
+    }
+    const { dir: small, release } = disk as { dir: string; release: () => void };
+    try {
+      const { code, stderr } = await runCli(['--out', small, '--data-dir', '/nonexistent']);
+      expect(code).to.equal(1);
+      expect(stderr).to.match(new RegExp(`Error: --out ${small} cannot hold the results: the disk holding it has \\d+ KiB free, and the model, metrics and figures take about 2 MiB\\. Nothing was trained`));
+      expect(fs.readdirSync(small)).to.deep.equal([]);
+    } finally {
+      release();
+    }
+  });
+
+  it('when the disk fills up during training (a 3 MiB tmpfs, filled once training starts): says so, leaves no .part file, keeps the previous metrics.json', async function () {
+    const disk = smallDisk(3072);
+    if ('missing' in disk) {
+      this.test!.title += ` (skipped: ${disk.missing})`;
+      this.skip();
+    }
+    const { dir: full, release } = disk as { dir: string; release: () => void };
+    try {
+      fs.writeFileSync(path.join(full, 'metrics.json'), '{"previous": true}\n');
+      const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, '--train-limit', '300', '--epochs', '1', '--out', full, '--data-dir', realMnistDir(this)],
+        { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      let filled = false;
+      child.stdout.resume();
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (!filled && stderr.includes('Epoch 1/1')) {
+          filled = true;
+          const { bavail, bsize } = fs.statfsSync(full);
+          fs.writeFileSync(path.join(full, 'someone-elses-file'), Buffer.alloc(Math.max(0, bavail * bsize - 200 * 1024)));
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+      expect(filled, 'the disk was filled during training').to.equal(true);
+      expect(code).to.equal(1);
+      expect(stderr).to.include(`Error: Could not save the model in --out ${full}: the disk holding ${full} is full; free some space`);
+      expect(stderr).to.include('no partial file is left').and.not.to.match(/\n\s+at /);
+      const left = fs.readdirSync(full, { recursive: true }) as string[];
+      expect(left.filter((f) => f.endsWith('.part'))).to.deep.equal([]);
+      expect(fs.readFileSync(path.join(full, 'metrics.json'), 'utf8')).to.equal('{"previous": true}\n');
+    } finally {
+      release();
+    }
   });
 
   it('exits 1 with a clear message when the data directory lacks the files, and no stack trace', async () => {

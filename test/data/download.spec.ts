@@ -141,10 +141,19 @@ describe('downloading', () => {
 
     it('reports bytes that are not gzip data either', async () => {
       const { spec } = tinyDataset();
+      const server = await serve((_req, res) => res.end('not gzip: plain text'));
+      const cacheDir = makeTempDir();
+      const err = await rejection(loadMnist({ cacheDir, mirrors: [server.url], dataset: spec, log: noLog, download: fast }));
+      expect(err.message).to.contain('checksum mismatch').and.not.to.contain('web page');
+      expect(listFiles(cacheDir)).to.deep.equal([]);
+    });
+
+    it("reports a proxy's HTML page (\"Access denied\") as a web page, not as data", async () => {
+      const { spec } = tinyDataset();
       const server = await serve((_req, res) => res.end('<html>Access denied</html>'));
       const cacheDir = makeTempDir();
       const err = await rejection(loadMnist({ cacheDir, mirrors: [server.url], dataset: spec, log: noLog, download: fast }));
-      expect(err.message).to.contain('checksum mismatch');
+      expect(err.message).to.contain('the mirror sent a web page (HTML)').and.contain('network login page');
       expect(listFiles(cacheDir)).to.deep.equal([]);
     });
   });

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { execFile } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { MNIST } from '../../src/data/dataset';
 import { Mnist, defaultCacheDir, loadMnist, resolveDataSource, verifyMnist } from '../../src/data/mnist';
@@ -72,6 +73,26 @@ describe('the MNIST data layer', () => {
       const restore = setEnv({ MNIST_DATA_DIR: dir });
       try {
         expect(resolveDataSource({ dataset: spec })).to.include({ dir, kind: 'env' });
+        expect((await loadMnist({ dataset: spec, log: noLog })).dir).to.equal(dir);
+      } finally {
+        restore();
+      }
+    });
+
+    it('reads MNIST_DATA_DIR as typed where no shell expanded it: a leading ~ is the home folder, quotes around it go', async () => {
+      const { dir, spec } = tinyDataset();
+      const home = os.homedir();
+      for (const typed of ['~/mnist-data', '"~/mnist-data"', "'/data/mnist'"]) {
+        const restore = setEnv({ MNIST_DATA_DIR: typed });
+        try {
+          const expected = typed.includes('~') ? path.join(home, 'mnist-data') : '/data/mnist';
+          expect(resolveDataSource({ dataset: spec }).dir, typed).to.equal(expected);
+        } finally {
+          restore();
+        }
+      }
+      const restore = setEnv({ MNIST_DATA_DIR: `"${dir}"` });
+      try {
         expect((await loadMnist({ dataset: spec, log: noLog })).dir).to.equal(dir);
       } finally {
         restore();

@@ -1,14 +1,15 @@
 /**
- * evaluateRows: the score of rows of an image tensor, as evaluate gives it
- * for the same images as Samples (fit's validationSplit on tensors uses it).
+ * evaluate: the mean loss and accuracy of Samples, as tfjs' own
+ * model.evaluate gives them for the same images as tensors, for the course
+ * model and the CNN, in batches of any size.
  */
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
 import { createCnn } from '../../src/model/cnn';
+import { inputTensor } from '../../src/model/model-input';
 import { Samples } from '../../src/data/prepare';
-import { evaluate, evaluateRows } from '../../src/evaluate/evaluate';
-import { errorOf } from '../support/errors';
+import { evaluate } from '../../src/evaluate/evaluate';
 
 /** 12 images of patterned pixels in [0, 1]; labels 0–9 then 0–1. */
 function twelve(): Samples {
@@ -16,46 +17,32 @@ function twelve(): Samples {
   return { x, y: new Uint8Array(12).map((_, i) => i % 10), count: 12, features: 784 };
 }
 
-describe('evaluating rows of an image tensor (evaluateRows)', () => {
-  const data = twelve();
-  /** Rows 5–11 as Samples. */
-  const rows = (): Samples => ({ x: data.x.subarray(5 * 784), y: data.y.subarray(5), count: 7, features: 784 });
-
-  it('scores rows 5–11 as evaluate scores them as Samples, in batches of any size', () => {
-    const model = createModel({ seed: 2, hidden: 8 });
-    const x = tf.tensor2d(data.x, [12, 784]);
-    const before = tf.memory().numTensors;
-    const reference = evaluate(model, rows());
-    for (const batch of [3, 7, 2500]) {
-      const score = evaluateRows(model, x, 5, data.y.subarray(5), batch);
-      expect(score.loss, `batch ${batch}`).to.be.closeTo(reference.loss, 1e-6);
-      expect(score.accuracy, `batch ${batch}`).to.equal(reference.accuracy);
-    }
-    // Not the score of other rows: the first 7 score differently.
-    expect(evaluateRows(model, x, 0, data.y.subarray(5)).loss).not.to.be.closeTo(reference.loss, 1e-6);
-    expect(tf.memory().numTensors).to.equal(before);
-    x.dispose();
-    model.dispose();
+function tfjsScore(model: tf.LayersModel, samples: Samples): { loss: number; accuracy: number } {
+  return tf.tidy(() => {
+    const x = inputTensor(model, samples.x, samples.count);
+    const y = tf.tensor1d(samples.y, 'float32');
+    const [loss, accuracy] = model.evaluate(x, y, { batchSize: 5 }) as tf.Scalar[];
+    return { loss: loss.dataSync()[0], accuracy: accuracy.dataSync()[0] };
   });
+}
 
-  it('reshapes the rows for a CNN: [n, 28, 28] images score as their flat Samples', () => {
-    const model = createCnn({ seed: 2, filters: [2, 3], hidden: 0 });
-    const x = tf.tensor3d(data.x, [12, 28, 28]);
-    const score = evaluateRows(model, x, 5, data.y.subarray(5), 4);
-    const reference = evaluate(model, rows());
-    expect(score.loss).to.be.closeTo(reference.loss, 1e-6);
-    expect(score.accuracy).to.equal(reference.accuracy);
-    x.dispose();
-    model.dispose();
-  });
-
-  it('refuses rows the tensor does not have, and images of the wrong size', () => {
-    const model = createModel({ seed: 2, hidden: 8 });
-    const x = tf.tensor2d(data.x, [12, 784]);
-    expect(errorOf(() => evaluateRows(model, x, 10, data.y.subarray(5)))).to.include('rows 10 to 16 of the images, but the tensor has 12 rows');
-    const narrow = tf.zeros([12, 10]);
-    expect(errorOf(() => evaluateRows(model, narrow, 0, data.y))).to.include('takes 784 values per image').and.include('shape [12, 10]');
-    tf.dispose([x, narrow]);
-    model.dispose();
-  });
+describe('evaluating Samples (evaluate), as tfjs\' model.evaluate scores them', () => {
+  for (const [name, make] of [
+    ['the course model', () => createModel({ seed: 2, hidden: 8 })],
+    ['the CNN', () => createCnn({ seed: 2, filters: [2, 3], hidden: 0 })],
+  ] as const) {
+    it(`gives model.evaluate's loss and accuracy for ${name}, in batches of any size, and frees its tensors`, () => {
+      const model = make();
+      const data = twelve();
+      const reference = tfjsScore(model, data);
+      const before = tf.memory().numTensors;
+      for (const batch of [3, 7, 2500]) {
+        const score = evaluate(model, data, batch);
+        expect(score.loss, `batch ${batch}`).to.be.closeTo(reference.loss, 1e-5);
+        expect(score.accuracy, `batch ${batch}`).to.be.closeTo(reference.accuracy, 1e-6);
+      }
+      expect(tf.memory().numTensors).to.equal(before);
+      model.dispose();
+    });
+  }
 });

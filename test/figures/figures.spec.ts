@@ -357,17 +357,26 @@ describe('display', () => {
   it('shows training progress at most once a second, letting the event loop run after each update', async () => {
     enterFakeKernel();
     const progress = notebookProgress();
-    const base = { epoch: 0, epochs: 1, batches: 100, loss: 0.5, accuracy: 0.9, elapsed: 1 };
+    // Driven as model.fit drives a tf.Callback: one epoch of 100 batches of one image.
+    progress.setParams({ epochs: 1, samples: 100, batchSize: 1, doValidation: false });
+    await progress.onTrainBegin();
+    await progress.onEpochBegin(0);
     // Queued before the first update: it runs only if the update lets the event loop turn.
     let loopTurned = false;
     setImmediate(() => { loopTurned = true; });
-    await progress.onBatchProgress?.({ ...base, batch: 1 });
+    await progress.onBatchEnd(0, { size: 1, loss: 0.5, acc: 0.9 });
     expect(loopTurned).to.equal(true);
-    for (let batch = 2; batch <= 50; batch++) await progress.onBatchProgress?.({ ...base, batch });
-    await progress.onBatchProgress?.({ ...base, batch: 100 });
-    // The first report and the epoch's last; the 49 in between came within the same second.
+    for (let batch = 1; batch < 50; batch++) await progress.onBatchEnd(batch, { size: 1, loss: 0.5, acc: 0.9 });
+    const countAfter50 = messages.length;
+    for (let batch = 50; batch < 100; batch++) await progress.onBatchEnd(batch, { size: 1, loss: 0.5, acc: 0.9 });
+    // The first report and the epoch's last; the ones in between came within the same second.
+    expect(countAfter50).to.equal(1);
     expect(messages.map((m) => m.content.data['text/plain'])).to.have.length(2);
-    expect(String(messages[1].content.data['text/plain'])).to.match(/100\/100/);
+    expect(String(messages[1].content.data['text/plain'])).to.match(/100\/100 - loss 0\.5000 - accuracy 0\.9000/);
+    // After the epoch: its line, then the chart of the curves.
+    await progress.onEpochEnd(0, { loss: 0.5, acc: 0.9 });
+    expect(String(messages[2].content.data['text/plain'])).to.match(/^Epoch 1 - \d+\.\ds - loss 0\.5000 - accuracy 0\.9000$/);
+    expect(messages[3].content.data).to.have.property(VEGA_LITE_MIME);
   });
 
   it('accepts the tslab module explicitly, and reports display failures instead of throwing', () => {

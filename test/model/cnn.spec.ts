@@ -4,7 +4,7 @@ import { createCnn } from '../../src/model/cnn';
 import { createModel, parameterBreakdown } from '../../src/model/model';
 import { batchShape, inputTensor } from '../../src/model/model-input';
 import { prepareSamples } from '../../src/data/prepare';
-import { fit, History } from '../../src/train/train';
+import { fitSamples } from '../support/fit-samples';
 import { evaluate } from '../../src/evaluate/evaluate';
 import { predictLabels } from '../../src/evaluate/predict';
 import { predictDigit } from '../../src/evaluate/predict';
@@ -65,9 +65,9 @@ describe('flat samples reshaped to the model input (model-input)', () => {
   });
 });
 
-describe('training the CNN with the same fit() as the course model', function () {
+describe('training the CNN with model.fit, as the course model', function () {
   this.timeout(300000);
-  let history: History;
+  let history: tf.History;
   let accuracy: number;
   const tensorsAfterEpoch: number[] = [];
   let prediction: ReturnType<typeof predictDigit>;
@@ -80,8 +80,8 @@ describe('training the CNN with the same fit() as the course model', function ()
     const train = prepareSamples(mnist.train, { limit: 2048 });
     const test = prepareSamples(mnist.test, { limit: 1000 });
     const cnn = createCnn({ seed: 1 });
-    history = await fit(cnn, train, {
-      epochs: 3, batchSize: 32, seed: 1,
+    history = await fitSamples(cnn, train, {
+      epochs: 3, batchSize: 32,
       callbacks: { onEpochEnd: () => { tensorsAfterEpoch.push(tf.memory().numTensors); } },
     });
     accuracy = evaluate(cnn, test).accuracy;
@@ -93,7 +93,7 @@ describe('training the CNN with the same fit() as the course model', function ()
   });
 
   it('learns: the loss falls every epoch and 2,048 images already give over 90 % on unseen digits', () => {
-    const loss = history.history.loss;
+    const loss = history.history.loss as number[];
     expect(loss[1]).to.be.below(loss[0]);
     expect(loss[2]).to.be.below(loss[1]);
     expect(accuracy).to.be.above(0.9);

@@ -7,6 +7,7 @@ import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
 import * as path from 'path';
+import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
 import { loadModel, saveModel } from '../../src/model/persist';
 import { inspectSavedModel } from '../../src/model/model-files';
@@ -103,6 +104,83 @@ describe('a saved model on disk', function () {
       fs.truncateSync(weights, 1000);
       const err = await rejection(loadModel(dir));
       expect(err.message).to.contain(`${modelJson}: the weights files (weights.bin) hold 1000 bytes, but the manifest describes 407080`);
+    });
+  });
+
+  describe('loadModel on a corrupt, foreign or badly trained model', () => {
+    const bytesOf = (): Buffer => fs.readFileSync(weights);
+
+    for (const [what, value] of [['NaN', NaN], ['an infinity', Infinity]] as const) {
+      it(`refuses weights that hold ${what} (a training that diverged), naming the weight and what to change`, async () => {
+        const bytes = bytesOf();
+        bytes.writeFloatLE(value, 4 * 1000); // inside hidden/kernel
+        bytes.writeFloatLE(value, 4 * (784 * 128 + 5)); // inside hidden/bias
+        fs.writeFileSync(weights, bytes);
+        const before = tf.memory().numTensors;
+        const err = await rejection(loadModel(dir));
+        expect(err.message).to.equal(`${modelJson}: the weights hold NaN or infinite values (2 in all, the first in hidden/kernel); ` +
+          'the training that made it diverged, and the model would predict nonsense. Train it again, e.g. with a lower learning rate ' +
+          '(the course uses Adam at 0.001) and pixels scaled to [0, 1].');
+        expect(tf.memory().numTensors).to.equal(before);
+      });
+    }
+
+    it('says when the weights do not fit the layers (shapes swapped, same size)', async () => {
+      editManifest((json) => {
+        (json.weightsManifest[0] as unknown as { weights: { shape: number[] }[] }).weights[0].shape = [128, 784];
+      });
+      const before = tf.memory().numTensors;
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.equal(`${modelJson}: the weights do not fit its layers: hidden/kernel needs the shape [784, 128], the manifest gives [128, 784]; ` +
+        'its layers and its weights come from different models, or the file was edited. Save the model again, e.g. with `npm start`.');
+      expect(tf.memory().numTensors).to.equal(before);
+    });
+
+    it('says when the manifest names a weight no layer has', async () => {
+      editManifest((json) => {
+        (json.weightsManifest[0] as unknown as { weights: { name: string }[] }).weights[0].name = 'conv1/kernel';
+      });
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.contain(`${modelJson}: the manifest lists a weight conv1/kernel that no layer of "modelTopology" has; its layers and its weights come from different models`);
+    });
+
+    it('says when weights.bin is longer than the manifest describes (another model\'s weights)', async () => {
+      fs.writeFileSync(weights, Buffer.concat([bytesOf(), Buffer.alloc(4 * 10)]));
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.contain(`${modelJson}: the weights files (weights.bin) hold 407120 bytes, but the manifest describes 407080; they do not belong together`);
+    });
+
+    it('recognizes a TensorFlow.js graph model', async () => {
+      fs.writeFileSync(modelJson, JSON.stringify({ format: 'graph-model', modelTopology: { node: [{ name: 'x', op: 'Placeholder' }] }, weightsManifest: [] }));
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.equal(`${modelJson}: this is a TensorFlow.js graph model (converted from a TensorFlow SavedModel), not a layers model; ` +
+        'it cannot be trained or inspected layer by layer here. Use a model saved by saveModel() or `npm start`. Save the model again, e.g. with `npm start`.');
+    });
+
+    it("recognizes Keras' model.to_json() and says how to convert it", async () => {
+      fs.writeFileSync(modelJson, JSON.stringify({ class_name: 'Sequential', config: { name: 'sequential', layers: [] }, keras_version: '2.15.0', backend: 'tensorflow' }));
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.contain(`${modelJson}: this is a Keras model description (model.to_json(), class "Sequential") without weights, not a TensorFlow.js model. ` +
+        'Convert the Keras model with `tensorflowjs_converter --input_format keras model.h5 DIR`');
+    });
+
+    it('recognizes weights saved inline (tf.io model artifacts as JSON)', async () => {
+      fs.writeFileSync(modelJson, JSON.stringify({ modelTopology: {}, weightSpecs: [], weightData: 'AAAA' }));
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.contain('this holds a model\'s weights inline ("weightSpecs"/"weightData"), not the layers format of model.json + weights.bin.');
+    });
+
+    it('reads a model.json that a Windows editor saved with a byte-order mark', async () => {
+      fs.writeFileSync(modelJson, '\uFEFF' + fs.readFileSync(modelJson, 'utf8'));
+      const model = await loadModel(dir);
+      expect(model.countParams()).to.equal(101770);
+      model.dispose();
+    });
+
+    it('names an empty model.json (a save cut off by a full disk) as cut short', async () => {
+      fs.writeFileSync(modelJson, '');
+      const err = await rejection(loadModel(dir));
+      expect(err.message).to.contain(`${modelJson} is not valid JSON (`).and.contain('the file is damaged or was cut short');
     });
   });
 

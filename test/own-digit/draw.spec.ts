@@ -21,7 +21,7 @@ import { preprocessDigit } from '../../src/own-digit/preprocess';
 import { predictDigit } from '../../src/evaluate/predict';
 import { createModel } from '../../src/model/model';
 import { createCnn } from '../../src/model/cnn';
-import { fit } from '../../src/train/train';
+import { fitSamples } from '../support/fit-samples';
 import { prepareSamples } from '../../src/data/prepare';
 import { saveModel } from '../../src/model/persist';
 import { realMnist } from '../support/real-data';
@@ -216,7 +216,7 @@ describe('npm run draw: the page in a real browser', function () {
     requireChromium(this);
     const mnist = await realMnist(this);
     model = createModel({ seed: 3 });
-    await fit(model, prepareSamples(mnist.train, { limit: 10000 }), { epochs: 3, seed: 3 });
+    await fitSamples(model, prepareSamples(mnist.train, { limit: 10000 }), { epochs: 3 });
     modelDir = tempDir('mnist-draw-model-');
     await saveModel(model, modelDir);
     server = await startDrawServer({ modelDir, port: 0 });

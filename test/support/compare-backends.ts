@@ -1,6 +1,7 @@
 // Running the same computation on two backends, to compare the wasm kernel
 // overrides with the cpu backend's reference results.
 import * as tf from '@tensorflow/tfjs';
+import { initBackend } from '../../src/backend/backend';
 import { seededRandom } from '../../src/train/random';
 
 export function randomValues(n: number, seed: number): Float32Array {
@@ -21,4 +22,21 @@ export function maxAbsDifference(a: Float32Array, b: Float32Array): number {
   let max = 0;
   for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
   return max;
+}
+
+/**
+ * Mocha hooks for a describe block that runs on the wasm backend as
+ * initBackend sets it up (the project's kernels installed), restoring the
+ * backend it found afterwards.
+ */
+export function onWasmBackend(): void {
+  let backendBefore: string;
+  before(async () => {
+    backendBefore = tf.getBackend();
+    await initBackend('wasm');
+    await tf.setBackend('wasm');
+  });
+  after(async () => {
+    await tf.setBackend(backendBefore);
+  });
 }

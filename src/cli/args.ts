@@ -1,12 +1,14 @@
 /**
  * The one command-line parser of every command (`npm start`, `npm run data`,
- * `draw`, `student`, `bench`): `--name value`, `--name=value`, bare boolean
- * flags, `-h`, and `--` before positionals. Each flag declares what it
+ * `draw`, `student`, `format-notebooks`, `bench`): `--name value`,
+ * `--name=value`, bare boolean flags, `-h`, and `--` before positionals, split
+ * by Node's util.parseArgs. Each flag declares what it
  * accepts, and a value is taken only if it is exactly that: a whole number
  * in the stated range written as plain digits (no `1e3`, `+5`, `2.0` or
  * `-1`), a choice from the list, a non-empty text. Mistakes are a UsageError
  * that names the flag, what it expects and what it got.
  */
+import { ParseArgsConfig, parseArgs } from 'util';
 
 /** A mistake in the command line: shown with the usage, exit code 2. */
 export class UsageError extends Error {
@@ -111,61 +113,62 @@ function expectation(spec: FlagSpec): string {
   }
 }
 
-/** Parses `argv` against the flags; unknown flags, missing or empty values and bad numbers are a UsageError. */
+/** What util.parseArgs needs to split the command line: which flags take a value, and the short booleans. */
+function parseArgsOptions(flags: Record<string, FlagSpec>): ParseArgsConfig['options'] {
+  const options: NonNullable<ParseArgsConfig['options']> = {};
+  for (const [name, spec] of Object.entries(flags)) {
+    options[name] = spec.type === 'boolean'
+      ? (spec.short === undefined ? { type: 'boolean' } : { type: 'boolean', short: spec.short })
+      : { type: 'string' };
+  }
+  return options;
+}
+
+/**
+ * Parses `argv` against the flags; unknown flags, missing or empty values and bad numbers are a UsageError.
+ *
+ * Node's util.parseArgs splits the command line (`--name value`, `--name=value`, `-h`, grouped shorts, `--`);
+ * it runs with strict off and hands back its tokens, because its strict mode refuses `--port -1` as an
+ * ambiguous option instead of a bad number, and its messages cannot say what a flag expects. The checks
+ * below judge each token.
+ */
 export function parseCommandLine<S extends Record<string, FlagSpec>>(argv: readonly string[], flags: S, options: ParseOptions = {}): ParsedArgs<S> {
   const values: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(flags)) values[name] = spec.type === 'boolean' ? false : undefined;
   const positionals: string[] = [];
-  const shorts = new Map<string, string>();
-  for (const [name, spec] of Object.entries(flags)) if (spec.type === 'boolean' && spec.short) shorts.set(`-${spec.short}`, name);
+  const shorts = new Set(Object.values(flags).flatMap((spec) => (spec.type === 'boolean' && spec.short ? [`-${spec.short}`] : [])));
+  const { tokens } = parseArgs({ args: [...argv], options: parseArgsOptions(flags), strict: false, allowPositionals: true, tokens: true });
 
-  const positional = (arg: string): void => {
-    if (options.positionals === undefined) {
-      throw new UsageError(`Unexpected argument '${arg}': this command takes only the options listed below.`);
-    }
-    positionals.push(arg);
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === '--') {
-      argv.slice(i + 1).forEach(positional);
-      break;
-    }
-    const short = shorts.get(arg);
-    if (short !== undefined) {
-      values[short] = true;
+  for (const token of tokens) {
+    if (token.kind === 'option-terminator') continue;
+    if (token.kind === 'positional') {
+      if (options.positionals === undefined) {
+        throw new UsageError(`Unexpected argument '${token.value}': this command takes only the options listed below.`);
+      }
+      positionals.push(token.value);
       continue;
     }
-    if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg.length > 1) throw new UsageError(`Unknown option '${arg}'.`);
-      positional(arg);
-      continue;
+    const long = token.rawName.startsWith('--');
+    const spec = Object.prototype.hasOwnProperty.call(flags, token.name) ? flags[token.name] : undefined;
+    if (!long && (spec === undefined || !shorts.has(token.rawName))) {
+      // The whole argument as typed: `-xyz`, not the `-x` parseArgs split it into.
+      throw new UsageError(`Unknown option '${argv[token.index]}'.`);
     }
-    const eq = arg.indexOf('=');
-    const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
-    const flag = `--${name}`;
-    const spec = Object.prototype.hasOwnProperty.call(flags, name) ? flags[name] : undefined;
+    const flag = `--${token.name}`;
     if (spec === undefined) {
-      const near = Object.keys(flags).find((known) => known.startsWith(name.slice(0, 3)) && name.length > 2);
+      const near = Object.keys(flags).find((known) => known.startsWith(token.name.slice(0, 3)) && token.name.length > 2);
       throw new UsageError(`Unknown option '${flag}'` + (near ? `; did you mean --${near}?` : '.'));
     }
     if (spec.type === 'boolean') {
-      if (eq >= 0) throw new UsageError(`${flag} takes no value, got "${arg.slice(eq + 1)}".`);
-      values[name] = true;
+      if (token.value !== undefined) throw new UsageError(`${flag} takes no value, got "${token.value}".`);
+      values[token.name] = true;
       continue;
     }
-    let raw: string | undefined;
-    if (eq >= 0) {
-      raw = arg.slice(eq + 1);
-    } else {
-      raw = argv[i + 1];
-      // `--epochs -1` is a bad number, but `--out --json` is a missing value.
-      if (raw !== undefined && raw.startsWith('--')) raw = undefined;
-      else i++;
-    }
+    // `--epochs -1` is a bad number, but `--out --json` is a missing value.
+    const raw = token.value === undefined || (!token.inlineValue && token.value.startsWith('--')) ? undefined : token.value;
     if (raw === undefined) throw new UsageError(`${flag} needs a value: ${expectation(spec)}.`);
     if (raw.trim() === '') throw new UsageError(`${flag} needs a value (${expectation(spec)}), got an empty one.`);
-    values[name] = convert(flag, spec, raw);
+    values[token.name] = convert(flag, spec, raw);
   }
   return { values: values as ParsedArgs<S>['values'], positionals };
 }

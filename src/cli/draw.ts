@@ -5,23 +5,21 @@
  * TensorFlow.js, the model files and the preprocessing from this server
  * and nowhere else (its Content-Security-Policy forbids anything else).
  *
- * The preprocessing is src/own-digit/preprocess.ts, the very module Node runs, handed
- * to the browser in a few lines of ES-module shim around its CommonJS
- * output, so that the page and the notebook can never disagree.
+ * The preprocessing is src/own-digit/preprocess.ts, the very module Node runs,
+ * bundled for the browser by esbuild into lib/web/preprocess.js during
+ * `npm run build`, so that the page and the notebook can never disagree.
+ * The server (loopback only, security headers) is figures/local-page.ts.
  */
 import * as fs from 'fs';
-import * as http from 'http';
 import * as path from 'path';
-import { AddressInfo } from 'net';
 import { parseCommandLine, runCommand } from './args';
-import * as preprocess from '../own-digit/preprocess';
+import { LOOPBACK, PageRequest, contentSecurityPolicy, serveLocalPage } from '../figures/local-page';
 import { SavedModelFiles, inspectSavedModel } from '../model/model-files';
 import { projectPath } from '../data/project-root';
 
 export const DEFAULT_DRAW_PORT = 8028;
 /** Where `npm start` saves the model (its default --out is out/). */
 export const DEFAULT_MODEL_DIR = path.join('out', 'model');
-const LOOPBACK = '127.0.0.1';
 const MODEL_FILE = 'model.json';
 
 export const DRAW_USAGE = `Usage: npm run draw -- [options]
@@ -78,6 +76,8 @@ function resolveModelPath(modelDir: string): string {
 export function modelStatus(modelDir: string): ModelStatus {
   const modelFile = resolveModelPath(modelDir);
   const shown = displayPath(modelFile);
+  const wrongKind = wrongModelPath(modelDir);
+  if (wrongKind !== undefined) return { ready: false, modelPath: shown, message: wrongKind };
   if (fs.existsSync(modelFile)) {
     try {
       inspectSavedModel(modelFile);
@@ -98,6 +98,35 @@ export function modelStatus(modelDir: string): ModelStatus {
   return { ready: false, modelPath: shown, message: `No trained model at ${shown} yet. ${fix}` };
 }
 
+/**
+ * --model names something that can never be a model: a file other than a
+ * .json (weights.bin, a picture), or a folder whose model sits one level
+ * down (out/ instead of out/model). Says what was given, what is expected
+ * and the command that works, instead of "no trained model, run npm start".
+ */
+export function wrongModelPath(modelDir: string): string | undefined {
+  const given = path.resolve(modelDir);
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(given);
+  } catch {
+    return undefined;
+  }
+  const expected = 'expected a folder holding model.json (as `npm start` saves it, out/model by default) or the model.json itself';
+  if (stat.isFile() && !given.endsWith('.json')) {
+    const folder = path.dirname(given);
+    const fix = fs.existsSync(path.join(folder, MODEL_FILE))
+      ? `Pass its folder: \`npm run draw -- --model ${displayPath(folder)}\`.`
+      : 'Pass the folder `npm start` saved the model in, or leave out --model for out/model.';
+    return `--model ${displayPath(given)} is a file, not a saved model: ${expected}. ${fix}`;
+  }
+  if (stat.isDirectory() && !fs.existsSync(path.join(given, MODEL_FILE)) && fs.existsSync(path.join(given, 'model', MODEL_FILE))) {
+    return `--model ${displayPath(given)} holds no ${MODEL_FILE}, but its model/ folder does: ${expected}. ` +
+      `Pass \`npm run draw -- --model ${displayPath(path.join(given, 'model'))}\`.`;
+  }
+  return undefined;
+}
+
 const WEB_DIR = projectPath('web');
 const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
@@ -106,65 +135,21 @@ const STATIC_FILES: Record<string, { file: string; type: string }> = {
   '/style.css': { file: 'style.css', type: 'text/css; charset=utf-8' },
 };
 
+/** src/own-digit/preprocess.ts bundled as an ES module for the page by esbuild (`npm run build:page`, part of `npm run build`). */
+export const PREPROCESS_BUNDLE = projectPath('lib', 'web', 'preprocess.js');
+
 /**
- * The page may talk to this server only (connect-src 'self'): no CDN, no
- * analytics, nothing leaves the machine. 'unsafe-eval' because tf.min.js
- * finds the global object with `Function("return this")()` and fails to
- * load without it; the page shows no third-party content it could abuse.
+ * The preprocessing module the page imports: the very source Node runs, bundled
+ * with its imports by esbuild. The commands and the specs rebuild lib/ first
+ * when src/ is newer (scripts/fresh-lib.js), so this is never an older version.
  */
-const SECURITY_HEADERS: Record<string, string> = {
-  'Content-Security-Policy': "default-src 'none'; script-src 'self' 'unsafe-eval'; style-src 'self'; img-src 'self' data:; " +
-    "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  'X-Content-Type-Options': 'nosniff',
-  'Referrer-Policy': 'no-referrer',
-  // A model retrained while the page is open must not come from a cache.
-  'Cache-Control': 'no-store',
-};
-
-/** The compiled preprocessing as an ES module: the CommonJS Node loaded, inside a tiny shim (not a copy). */
-/** A module as Node runs it: the compiled file from lib/, or the .ts transpiled the way tsc would under ts-node. */
-function commonJsSource(file: string): string {
-  let code = fs.readFileSync(file, 'utf8');
-  if (file.endsWith('.ts')) {
-    const ts: typeof import('typescript') = require('typescript');
-    code = ts.transpileModule(code, { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2020 } }).outputText;
-  }
-  return code.replace(/^\/\/# sourceMappingURL=.*$/gm, '');
-}
-
 export function preprocessModuleSource(): string {
-  // The very file Node loaded: lib/preprocess.js when run from lib/, or
-  // src/own-digit/preprocess.ts under ts-node (tests), transpiled the same way tsc
-  // would, so the page never runs a stale build.
-  const file = require.resolve('../own-digit/preprocess');
-  const code = commonJsSource(file);
-  // Its imports (./image-size) travel along; they must import nothing themselves.
-  const deps = [...new Set([...code.matchAll(/require\("(\.[^"]+)"\)/g)].map((m) => m[1]))].map((specifier) => {
-    const depFile = require.resolve(path.resolve(path.dirname(file), specifier));
-    const depCode = commonJsSource(depFile);
-    if (/\brequire\(/.test(depCode)) throw new Error(`${displayPath(depFile)} is served to the draw page with preprocess and must not import anything.`);
-    return `  ${JSON.stringify(specifier)}: function (exports, module) {\n${depCode}\n  },`;
-  });
-  const names = Object.keys(preprocess).filter((name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name));
-  return [
-    `// ${displayPath(file)} and its import-free imports, compiled to CommonJS, wrapped as an ES module by \`npm run draw\`.`,
-    'const dependencies = {',
-    ...deps,
-    '};',
-    'const loaded = {};',
-    'function require(name) {',
-    "  if (!(name in dependencies)) throw new Error('preprocess may import only its import-free helpers, but asks for ' + name);",
-    '  if (!(name in loaded)) { const m = { exports: {} }; loaded[name] = m; dependencies[name](m.exports, m); }',
-    '  return loaded[name].exports;',
-    '}',
-    'const module = { exports: {} };',
-    '(function (exports, module, require) {',
-    code,
-    '})(module.exports, module, require);',
-    `export const { ${names.join(', ')} } = module.exports;`,
-    'export default module.exports;',
-    '',
-  ].join('\n');
+  try {
+    return fs.readFileSync(PREPROCESS_BUNDLE, 'utf8');
+  } catch (error) {
+    throw new Error(`The draw page's preprocessing is missing: expected ${displayPath(PREPROCESS_BUNDLE)} ` +
+      `(${(error as NodeJS.ErrnoException).code ?? (error as Error).message}). Build it with \`npm run build\`.`);
+  }
 }
 
 export interface DrawServerOptions {
@@ -186,33 +171,13 @@ export interface DrawServer {
   close(): Promise<void>;
 }
 
-function send(res: http.ServerResponse, code: number, type: string, body: string | Buffer, head: boolean): void {
-  res.writeHead(code, { ...SECURITY_HEADERS, 'Content-Type': type, 'Content-Length': Buffer.byteLength(body) });
-  res.end(head ? undefined : body);
-}
-
-function sendFile(res: http.ServerResponse, file: string, type: string, head: boolean): void {
-  fs.readFile(file, (error, body) => {
-    if (error !== null) {
-      send(res, 404, 'text/plain; charset=utf-8', `Not found: ${path.basename(file)} (${error.code ?? error.message})\n`, head);
-      return;
-    }
-    send(res, 200, type, body, head);
-  });
-}
-
-/** Only requests addressed to the loopback name: a page elsewhere cannot rebind its domain to this server. */
-function allowedHost(host: string | undefined, port: number): boolean {
-  return host === `${LOOPBACK}:${port}` || host === `localhost:${port}`;
-}
-
 /**
  * Serves model.json and the weights files its manifest lists, and nothing
  * else from the model folder: each is checked by inspectSavedModel to lie
  * inside the folder, symlinks resolved.
  */
-function serveModelFile(res: http.ServerResponse, modelFile: string, encoded: string, head: boolean): void {
-  const notFound = (why: string): void => send(res, 404, 'text/plain; charset=utf-8', `Not found: ${why}\n`, head);
+function serveModelFile(request: PageRequest, modelFile: string, encoded: string): void {
+  const { notFound, sendFile } = request;
   let name: string;
   try {
     name = decodeURIComponent(encoded);
@@ -228,7 +193,7 @@ function serveModelFile(res: http.ServerResponse, modelFile: string, encoded: st
     return;
   }
   if (name === MODEL_FILE) {
-    sendFile(res, fs.realpathSync(saved.modelPath), 'application/json; charset=utf-8', head);
+    sendFile(fs.realpathSync(saved.modelPath), 'application/json; charset=utf-8');
     return;
   }
   const index = saved.weightPaths.indexOf(name);
@@ -236,86 +201,63 @@ function serveModelFile(res: http.ServerResponse, modelFile: string, encoded: st
     notFound(`${name} is not a weights file listed in ${MODEL_FILE}`);
     return;
   }
-  sendFile(res, saved.weightFiles[index], 'application/octet-stream', head);
+  sendFile(saved.weightFiles[index], 'application/octet-stream');
 }
 
-function handler(modelDir: string, getPort: () => number, report?: (line: string) => void): http.RequestListener {
+/** The page's routes; the server around them (loopback only, headers, methods, favicon) is figures/local-page.ts. */
+function router(modelDir: string, report?: (line: string) => void): (request: PageRequest) => boolean {
   const tfScript = require.resolve('@tensorflow/tfjs/dist/tf.min.js');
   const modelFile = resolveModelPath(modelDir);
-  let preprocessSource: string | undefined;
   let lastReported = modelStatus(modelDir).message;
-  return (req, res) => {
-    const head = req.method === 'HEAD';
-    if (req.method !== 'GET' && !head) {
-      res.writeHead(405, { ...SECURITY_HEADERS, Allow: 'GET, HEAD' });
-      res.end();
-      return;
-    }
-    if (!allowedHost(req.headers.host, getPort())) {
-      send(res, 403, 'text/plain; charset=utf-8', `Open this page as http://${LOOPBACK}:${getPort()}/\n`, head);
-      return;
-    }
-    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+  return (request) => {
+    const { pathname, send, sendFile } = request;
     const page = STATIC_FILES[pathname];
     if (page !== undefined) {
-      sendFile(res, path.join(WEB_DIR, page.file), page.type, head);
+      sendFile(path.join(WEB_DIR, page.file), page.type);
     } else if (pathname === '/vendor/tf.min.js') {
-      sendFile(res, tfScript, 'text/javascript; charset=utf-8', head);
+      sendFile(tfScript, 'text/javascript; charset=utf-8');
     } else if (pathname === '/preprocess.js') {
-      preprocessSource ??= preprocessModuleSource();
-      send(res, 200, 'text/javascript; charset=utf-8', preprocessSource, head);
+      sendFile(PREPROCESS_BUNDLE, 'text/javascript; charset=utf-8');
     } else if (pathname === '/api/model') {
       const status = modelStatus(modelDir);
       if (status.message !== lastReported) report?.(status.message);
       lastReported = status.message;
-      send(res, 200, 'application/json; charset=utf-8', JSON.stringify(status), head);
+      send(200, 'application/json; charset=utf-8', JSON.stringify(status));
     } else if (pathname.startsWith('/model/')) {
-      serveModelFile(res, modelFile, pathname.slice('/model/'.length), head);
-    } else if (pathname === '/favicon.ico') {
-      res.writeHead(204, SECURITY_HEADERS);
-      res.end();
+      serveModelFile(request, modelFile, pathname.slice('/model/'.length));
     } else {
-      send(res, 404, 'text/plain; charset=utf-8', `Not found: ${pathname}\n`, head);
+      return false;
     }
+    return true;
   };
 }
 
 /** Starts the page's server on 127.0.0.1; resolves once it listens. */
-export function startDrawServer(options: DrawServerOptions = {}): Promise<DrawServer> {
+export async function startDrawServer(options: DrawServerOptions = {}): Promise<DrawServer> {
   const modelDir = options.modelDir ?? DEFAULT_MODEL_DIR;
-  const wanted = options.port ?? 0;
-  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) {
-    return Promise.reject(new Error(`startDrawServer: expected a port from 0 to 65535, got ${wanted}.`));
-  }
   if (!fs.existsSync(WEB_DIR)) {
-    return Promise.reject(new Error(`The page's files are missing: expected them in ${WEB_DIR}. Restore the web/ folder (git checkout web).`));
+    throw new Error(`The page's files are missing: expected them in ${WEB_DIR}. Restore the web/ folder (git checkout web).`);
   }
-  let port = wanted;
-  const server = http.createServer(handler(modelDir, () => port, options.report));
-  return new Promise((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => {
-      reject(error.code === 'EADDRINUSE'
-        ? new Error(`Port ${wanted} on ${LOOPBACK} is already in use (another \`npm run draw\`?). Stop that one, or pass --port N (0 picks a free port).`)
-        : error);
-    });
-    server.listen(wanted, LOOPBACK, () => {
-      port = (server.address() as AddressInfo).port;
-      resolve({
-        url: `http://${LOOPBACK}:${port}/`,
-        port,
-        modelPath: resolveModelPath(modelDir),
-        status: () => modelStatus(modelDir),
-        close: () => new Promise<void>((done) => {
-          server.close(() => done());
-          // Keep-alive connections would hold close() open until they time out.
-          server.closeAllConnections();
-        }),
-      });
-    });
+  preprocessModuleSource(); // says how to build it when it is missing
+  const server = await serveLocalPage({
+    port: options.port,
+    contentSecurityPolicy: contentSecurityPolicy(),
+    route: router(modelDir, options.report),
+    portInUseHint: ' (another `npm run draw`?). Stop that one, or pass --port N (0 picks a free port).',
   });
+  return {
+    url: server.url,
+    port: server.port,
+    modelPath: resolveModelPath(modelDir),
+    status: () => modelStatus(modelDir),
+    close: () => server.close(),
+  };
 }
 
 async function serve(args: DrawArgs): Promise<void> {
+  // A path that can never hold a model is a mistake in the command, not a model still to train.
+  const wrong = wrongModelPath(args.modelDir);
+  if (wrong !== undefined) throw new Error(wrong);
   const server = await startDrawServer({ modelDir: args.modelDir, port: args.port, report: (line) => void process.stdout.write(line + '\n') });
   // Handlers first: whoever reads the address below may stop us right away.
   const stop = (): void => {

@@ -9,6 +9,7 @@
  */
 import * as fs from 'fs';
 import * as path from 'path';
+import { parseCommandLine, runCommand } from './args';
 import { notebookFormatProblems, notebookText } from '../teaching/notebook-format';
 import { projectPath } from '../data/project-root';
 import { writeFileAtomic } from '../data/atomic-file';
@@ -18,6 +19,30 @@ const NOTEBOOKS = projectPath('notebooks');
 /** The solution notebooks of notebooks/, the ones committed. */
 export function committedNotebooks(dir = NOTEBOOKS): string[] {
   return fs.readdirSync(dir).filter((f) => f.endsWith('.ipynb') && !f.endsWith('.student.ipynb')).sort().map((f) => path.join(dir, f));
+}
+
+export const FORMAT_NOTEBOOKS_USAGE = `Usage: npm run format-notebooks -- [--check] [NOTEBOOK...]
+
+Rewrites notebooks the way Jupyter writes them, without outputs or execution
+counts, so that a commit holds no executed results.
+
+  NOTEBOOK...   .ipynb files (default: every notebook in notebooks/ but the
+                student editions)
+  --check       change nothing: list the notebooks not in that form, exit 1 if any
+  --help        this text`;
+
+export interface FormatNotebooksArgs {
+  check: boolean;
+  notebooks: string[];
+  help: boolean;
+}
+
+export function parseFormatNotebooksArgs(argv: string[]): FormatNotebooksArgs {
+  const { values, positionals } = parseCommandLine(argv, {
+    check: { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+  }, { positionals: 'notebook paths' });
+  return { check: values.check, notebooks: positionals, help: values.help };
 }
 
 /**
@@ -53,22 +78,14 @@ export function formatNotebooks(notebooks: string[], check: boolean, say: (line:
   return bad;
 }
 
-function main(): void {
-  const args = process.argv.slice(2);
-  const check = args.includes('--check');
-  const files = args.filter((a) => a !== '--check').map((a) => path.resolve(a));
-  const bad = formatNotebooks(files.length > 0 ? files : committedNotebooks(), check);
-  if (check && bad > 0) {
+function run(args: FormatNotebooksArgs): number {
+  const files = args.notebooks.map((a) => path.resolve(a));
+  const bad = formatNotebooks(files.length > 0 ? files : committedNotebooks(), args.check);
+  if (args.check && bad > 0) {
     console.log('Run `npm run format-notebooks` to fix them.');
-    process.exitCode = 1;
+    return 1;
   }
+  return 0;
 }
 
-if (require.main === module) {
-  try {
-    main();
-  } catch (error) {
-    process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exitCode = 1;
-  }
-}
+if (require.main === module) void runCommand(FORMAT_NOTEBOOKS_USAGE, parseFormatNotebooksArgs, run);

@@ -14,8 +14,13 @@ function loaderWithout(...missing: BackendName[]): BackendLoader & { tried: Back
 }
 
 describe('choosing the backend', () => {
+  // These tests switch tfjs between backends; the specs after them run on the one found here.
+  let found: string;
+  before(() => {
+    found = tf.getBackend();
+  });
   after(async () => {
-    await initBackend('wasm');
+    expect(await tf.setBackend(found), `back to ${found}`).to.equal(true);
   });
 
   it('falls back to wasm when tfjs-node is absent, and says why', async () => {

@@ -9,6 +9,7 @@ import { parseTrainArgs } from '../../src/cli/train-args';
 import { parseDataArgs } from '../../src/cli/data';
 import { parseDrawArgs } from '../../src/cli/draw';
 import { parseStudentArgs } from '../../src/cli/student';
+import { parseFormatNotebooksArgs } from '../../src/cli/format-notebooks';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
@@ -39,6 +40,12 @@ describe('the command-line parser', () => {
     expect(positionals).to.deep.equal(['--not-a-flag']);
   });
 
+  it('takes positionals between flags, grouped short booleans and the last of a repeated flag', () => {
+    const { values, positionals } = parseCommandLine(['a', '--n', '2', 'b', '-vv', '--n=4', '-'], flags, { positionals: 'files' });
+    expect(values).to.include({ n: 4, verbose: true });
+    expect(positionals).to.deep.equal(['a', 'b', '-']);
+  });
+
   it('leaves unset flags undefined and booleans false', () => {
     expect(parseCommandLine([], flags).values).to.deep.equal({
       n: undefined, rate: undefined, sizes: undefined, names: undefined, dir: undefined, mode: undefined, verbose: false,
@@ -60,6 +67,11 @@ describe('the command-line parser', () => {
     [['--verbose=1'], '--verbose takes no value, got "1".'],
     [['file'], "Unexpected argument 'file': this command takes only the options listed below."],
     [['--__proto__', 'x'], "Unknown option '--__proto__'."],
+    [['--dir', '--verbose'], '--dir needs a value: a directory.'],
+    [['--n', '-1'], '--n expects a whole number from 1 to 10, got "-1".'],
+    [['-n', '3'], "Unknown option '-n'."],
+    [['-vx'], "Unknown option '-vx'."],
+    [['--nn=3'], "Unknown option '--nn'."],
   ];
   for (const [argv, message] of bad) {
     it(`refuses ${JSON.stringify(argv)}`, () => expect(() => parseCommandLine(argv, flags)).to.throw(UsageError, message));
@@ -69,17 +81,36 @@ describe('the command-line parser', () => {
 describe('every command uses it', function () {
   this.timeout(60000);
 
-  it('throws the same UsageError from train, data, draw and student', () => {
+  it('throws the same UsageError from train, data, draw, student and format-notebooks', () => {
     expect(() => parseTrainArgs(['--data-dir='])).to.throw(UsageError, '--data-dir needs a value');
     expect(() => parseDataArgs(['--data-dir='])).to.throw(UsageError, '--data-dir needs a value');
     expect(() => parseDrawArgs(['--port', '-1'])).to.throw(UsageError, '--port expects a whole number from 0 to 65535, got "-1".');
     expect(() => parseStudentArgs(['--out', 'x'])).to.throw(UsageError, "Unknown option '--out'.");
     expect(parseStudentArgs(['a.ipynb', '--help', 'b.ipynb'])).to.deep.equal({ notebooks: ['a.ipynb', 'b.ipynb'], help: true });
+    expect(() => parseFormatNotebooksArgs(['--chek'])).to.throw(UsageError, "Unknown option '--chek'; did you mean --check?");
+    expect(parseFormatNotebooksArgs(['a.ipynb', '--check', '--', '--help'])).to.deep.equal({ check: true, notebooks: ['a.ipynb', '--help'], help: false });
+  });
+
+  // Every command src/cli/index.ts names answers --help with its usage and exit 0.
+  for (const script of ['src/cli/train.ts', 'src/cli/data.ts', 'src/cli/draw.ts', 'src/cli/student.ts', 'src/cli/format-notebooks.ts']) {
+    it(`prints the usage for --help: ${script}`, async () => {
+      const { code, stdout, stderr } = await run(script, ['--help']);
+      expect(code, stderr).to.equal(0);
+      expect(stdout).to.match(/^Usage: npm (start|run [a-z-]+)/);
+      expect(stderr).to.equal('');
+    });
+  }
+
+  it('format-notebooks says which path is not a notebook, and exits 1', async () => {
+    const { code, stderr } = await run('src/cli/format-notebooks.ts', ['--check', 'no-such.ipynb']);
+    expect(code).to.equal(1);
+    expect(stderr).to.include(`No notebook at ${path.join(ROOT, 'no-such.ipynb')}: pass paths of .ipynb files`);
   });
 
   for (const [script, args, message] of [
     ['src/cli/data.ts', ['--data-dir='], 'Error: --data-dir needs a value'],
     ['src/cli/draw.ts', ['--port', '1e3'], 'Error: --port expects a whole number from 0 to 65535, got "1e3".'],
+    ['src/cli/format-notebooks.ts', ['--chek'], "Error: Unknown option '--chek'; did you mean --check?"],
     ['bench/run.ts', ['--runs', '-1'], 'Error: --runs expects a whole number from 1 to 1000, got "-1".'],
     ['bench/run.ts', ['--max-wait', '1e3'], 'Error: --max-wait expects a number from 0 to 86400'],
   ] as const) {

@@ -54,12 +54,50 @@ describe('preparing samples', () => {
   });
 });
 
+/** How many samples tfjs' own model.fit({ validationSplit }) validates on: the batch its metric sees last. */
+async function validationSizeInFit(samples: Samples, fraction: number): Promise<number> {
+  const before = tf.memory().numTensors;
+  const batchRows: number[] = [];
+  const rows = (yTrue: tf.Tensor): tf.Tensor => {
+    batchRows.push(yTrue.shape[0]);
+    return tf.zeros([yTrue.shape[0]]);
+  };
+  const model = tf.sequential({ layers: [tf.layers.dense({ inputShape: [samples.features], units: 10, activation: 'softmax' })] });
+  model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: [rows] });
+  const x = tf.tensor2d(samples.x, [samples.count, samples.features]);
+  const y = tf.tensor1d(Float32Array.from(samples.y));
+  await model.fit(x, y, { epochs: 1, batchSize: samples.count, validationSplit: fraction, verbose: 0 });
+  tf.dispose([x, y]);
+  model.dispose();
+  expect(tf.memory().numTensors, 'fit left no tensors behind').to.equal(before);
+  // One training batch, then one validation batch.
+  expect(batchRows).to.have.length(2);
+  expect(batchRows[0] + batchRows[1]).to.equal(samples.count);
+  return batchRows[1];
+}
+
 describe('holding back a validation split', () => {
   it('takes the last fraction of the samples, like Keras validation_split', () => {
     const { train, validation } = splitValidation(prepareSamples(tinySet(10)), 0.2);
     expect([train.count, validation.count]).to.deep.equal([8, 2]);
     expect(Array.from(validation.y)).to.deep.equal([8, 9]);
     expect(validation.x.length).to.equal(8);
+  });
+
+  it('splits where tfjs model.fit({validationSplit}) splits: the first floor(n × (1 − fraction)) train', async () => {
+    // 1,000 at 0.33: 1000 × 0.67 is 669.99… in floating point, so Keras' rule gives 669 / 331 (rounding gave 670 / 330).
+    const thousand = prepareSamples(tinySet(1000));
+    const { train, validation } = splitValidation(thousand, 0.33);
+    expect([train.count, validation.count]).to.deep.equal([669, 331]);
+    expect(train.y.length + validation.y.length).to.equal(1000);
+    expect(validation.y[0], 'validation starts right after the training part').to.equal(thousand.y[669]);
+    // Against tfjs itself: a model fitted with validationSplit reports its validation on that many samples.
+    for (const [count, fraction] of [[1000, 0.33], [10, 0.25], [7, 0.5], [999, 0.1]] as const) {
+      const samples = prepareSamples(tinySet(count));
+      const ours = splitValidation(samples, fraction);
+      const seen = await validationSizeInFit(samples, fraction);
+      expect(ours.validation.count, `${count} at ${fraction}`).to.equal(seen);
+    }
   });
 
   it('refuses fractions outside (0, 1) and splits that leave a side empty', () => {

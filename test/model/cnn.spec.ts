@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
 import { createCnn } from '../../src/model/cnn';
 import { createModel, parameterBreakdown } from '../../src/model/model';
 import { batchShape, inputTensor } from '../../src/model/model-input';
@@ -11,11 +10,10 @@ import { predictLabels } from '../../src/evaluate/predict';
 import { predictDigit } from '../../src/evaluate/predict';
 import { errorOf } from '../support/errors';
 import { realMnist } from '../support/real-data';
+import { runOn } from '../support/run-on';
 
 describe('the extension CNN (createCnn)', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
+  runOn('wasm');
 
   it('adds up its parameters layer by layer: kh·kw·channels·filters + filters per convolution', () => {
     const cnn = createCnn();
@@ -51,8 +49,9 @@ describe('the extension CNN (createCnn)', () => {
 });
 
 describe('flat samples reshaped to the model input (model-input)', () => {
-  it('gives the Dense model rows and the CNN pictures', async () => {
-    await initBackend('wasm');
+  runOn('wasm');
+
+  it('gives the Dense model rows and the CNN pictures', () => {
     const cnn = createCnn({ hidden: 0, filters: [2, 2] });
     expect(batchShape(cnn, 5)).to.deep.equal([5, 28, 28, 1]);
     const batch = inputTensor(cnn, new Float32Array(2 * 784).fill(0.5), 2);
@@ -74,8 +73,9 @@ describe('training the CNN with model.fit, as the course model', function () {
   let prediction: ReturnType<typeof predictDigit>;
   let label: number;
 
+  runOn('wasm');
+
   before(async function () {
-    await initBackend('wasm');
     const mnist = await realMnist(this);
     const train = prepareSamples(mnist.train, { limit: 2048 });
     const test = prepareSamples(mnist.test, { limit: 1000 });

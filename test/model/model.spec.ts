@@ -1,14 +1,12 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
 import { createModel, createPerceptron, modelSummary, neuronAsPerceptron, parameterBreakdown, weightShapes } from '../../src/model/model';
 import { prepareSamples } from '../../src/data/prepare';
 import { realMnist } from '../support/real-data';
+import { runOn } from '../support/run-on';
 
 describe('the course model (784 → Dense 128 relu → Dense 10 softmax)', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
+  runOn('wasm');
 
   it('has 101,770 parameters: 784·128+128 and 128·10+10', () => {
     const model = createModel();

@@ -6,7 +6,7 @@
 // `npm start` when there is no model; a CNN is fed in its own input shape.
 // Screenshots go to out/test-artifacts/.
 import { expect } from 'chai';
-import { ChildProcess, execFile, spawn } from 'child_process';
+import { ChildProcess, execFile, execFileSync, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as http from 'http';
 import * as os from 'os';
@@ -16,7 +16,7 @@ import { PNG } from 'pngjs';
 import { Browser, Page } from 'playwright-core';
 import { launchChromium, requireChromium } from '../support/browser';
 import { UsageError } from '../../src/cli/args';
-import { DrawServer, parseDrawArgs, preprocessModuleSource, startDrawServer } from '../../src/cli/draw';
+import { DrawServer, modelStatus, parseDrawArgs, preprocessModuleSource, startDrawServer } from '../../src/cli/draw';
 import { preprocessDigit } from '../../src/own-digit/preprocess';
 import { predictDigit } from '../../src/evaluate/predict';
 import { createModel } from '../../src/model/model';
@@ -89,13 +89,23 @@ describe('npm run draw: the server', function () {
     const tfjs = await get(server.url + 'vendor/tf.min.js');
     expect(tfjs.status).to.equal(200);
     expect(tfjs.body.length).to.equal(fs.statSync(require.resolve('@tensorflow/tfjs/dist/tf.min.js')).size);
-    const shim = await get(server.url + 'preprocess.js');
-    expect(shim.type).to.include('javascript');
-    expect(shim.body.toString()).to.equal(preprocessModuleSource());
-    expect(shim.body.toString()).to.match(/export const \{[^}]*\bpreprocessDigit\b[^}]*\} = module\.exports;/);
+    const bundle = await get(server.url + 'preprocess.js');
+    expect(bundle.type).to.include('javascript');
+    expect(bundle.body.toString()).to.equal(preprocessModuleSource());
+    expect(bundle.body.toString()).to.match(/^export \{[^}]*\bpreprocessDigit\b[^}]*\};/m);
+    expect(bundle.body.toString(), 'one self-contained ES module').not.to.match(/\brequire\(|^import /m);
   });
 
-  it('hands the browser the very module Node runs (the shim works as an ES module)', async () => {
+  it('serves esbuild\'s bundle of src/own-digit/preprocess.ts as it is now (npm run build:page)', () => {
+    // The build's own command, writing to stdout instead of lib/web/: the served file must be exactly that.
+    const script: string = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts['build:page'];
+    const [command, ...args] = script.split(' ').filter((a) => !a.startsWith('--outfile=') && !a.startsWith('--log-level='));
+    expect(command).to.equal('esbuild');
+    const fresh = execFileSync(path.join(ROOT, 'node_modules', '.bin', 'esbuild'), args, { cwd: ROOT, encoding: 'utf8' });
+    expect(preprocessModuleSource()).to.equal(fresh);
+  });
+
+  it('hands the browser the very module Node runs (the bundle works as an ES module)', async () => {
     const file = path.join(emptyDir, 'preprocess.mjs');
     fs.writeFileSync(file, preprocessModuleSource());
     const image = { data: Array.from({ length: 40 * 30 }, (_, i) => (i % 40 > 18 && i % 40 < 23 && i > 200 && i < 1000 ? 255 : 0)), width: 40, height: 30 };
@@ -112,6 +122,45 @@ describe('npm run draw: the server', function () {
     expect(status.ready).to.equal(false);
     expect(status.message).to.include(`No trained model at ${path.join(emptyDir, 'model.json')}`).and.include('`npm start');
     expect((await get(server.url + 'model/model.json')).status).to.equal(404);
+  });
+
+  it('says what --model was given, what it expects and the command that works, when it names a file', async () => {
+    const saved = tempDir('mnist-draw-files-');
+    try {
+      fs.writeFileSync(path.join(saved, 'model.json'), '{}');
+      fs.writeFileSync(path.join(saved, 'weights.bin'), 'x');
+      const weights = path.join(saved, 'weights.bin');
+      const status = modelStatus(weights);
+      expect(status.ready).to.equal(false);
+      expect(status.message).to.equal(`--model ${weights} is a file, not a saved model: expected a folder holding model.json ` +
+        `(as \`npm start\` saves it, out/model by default) or the model.json itself. Pass its folder: \`npm run draw -- --model ${saved}\`.`);
+      expect(status.message).not.to.include('No trained model');
+      // A file with no model beside it: the fix names the folder npm start saves to.
+      const picture = path.join(emptyDir, 'digit.png');
+      fs.writeFileSync(picture, 'x');
+      expect(modelStatus(picture).message).to.include(`--model ${picture} is a file, not a saved model`)
+        .and.include('Pass the folder `npm start` saved the model in, or leave out --model for out/model.');
+      fs.rmSync(picture);
+      // The folder above the model (npm start's --out): points one level down.
+      const parent = tempDir('mnist-draw-out-');
+      fs.renameSync(saved, path.join(parent, 'model'));
+      expect(modelStatus(parent).message).to.include(`--model ${parent} holds no model.json, but its model/ folder does`)
+        .and.include(`\`npm run draw -- --model ${path.join(parent, 'model')}\``);
+      // As a command: exit 1 at once, the message without a stack trace, no server started.
+      const { code, stdout, stderr } = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(process.execPath, ['-r', 'ts-node/register/transpile-only', path.join(ROOT, 'src', 'cli', 'draw.ts'),
+          '--model', path.join(parent, 'model', 'weights.bin'), '--port', '0'], { cwd: ROOT },
+        (error, out1, err1) => resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout: out1, stderr: err1 }));
+      });
+      fs.rmSync(parent, { recursive: true, force: true });
+      expect(code).to.equal(1);
+      expect(stdout).not.to.include('Draw a digit at');
+      expect(stderr).to.include(`is a file, not a saved model: expected a folder holding model.json`)
+        .and.include(`Pass its folder: \`npm run draw -- --model ${path.join(parent, 'model')}\`.`);
+      expect(stderr).not.to.match(/\n\s+at /);
+    } finally {
+      fs.rmSync(saved, { recursive: true, force: true });
+    }
   });
 
   it('refuses paths out of the model folder, other hosts and other methods', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { runOn } from '../support/run-on';
 import { maxAbsDifference, on, randomValues } from '../support/compare-backends';
 
 type Padding = 'valid' | 'same';
@@ -26,12 +26,7 @@ const convCases: { pad: Padding; stride: number; input: [number, number]; output
 ];
 
 describe('the wasm convolution gradients (rebuilt on the fast forward Conv2D)', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   for (const { pad, stride, input, output } of convCases) {
     const xShape = [2, ...input, 3];
@@ -84,12 +79,7 @@ describe('the wasm convolution gradients (rebuilt on the fast forward Conv2D)', 
 });
 
 describe('the wasm max-pooling gradient (one pass over the backend\'s memory)', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   // 3 channels run the one-channel-at-a-time loop; 6 run four at a time (SIMD) and two after.
   const poolCases: { name: string; size: number; stride: number; pad: Padding; input: number; output: number; channels: number }[] = [
@@ -111,10 +101,7 @@ describe('the wasm max-pooling gradient (one pass over the backend\'s memory)', 
 });
 
 describe('a small CNN on the wasm backend', () => {
-  before(async () => {
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   it('trains, leaving no tensors or buffers behind', async () => {
     const cnn = tf.sequential({ layers: [

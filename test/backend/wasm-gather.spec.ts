@@ -1,10 +1,11 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
+import { runOn } from '../support/run-on';
 import { wasmGatherInstalled } from '../../src/backend/wasm-gather';
-import { on, onWasmBackend, randomValues } from '../support/compare-backends';
+import { on, randomValues } from '../support/compare-backends';
 
 describe('tf.gather of rows on wasm (how model.fit builds each batch)', () => {
-  onWasmBackend();
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmGatherInstalled()).to.equal(true);
@@ -62,7 +63,7 @@ describe('tf.gather of rows on wasm (how model.fit builds each batch)', () => {
 });
 
 describe('tf.math.confusionMatrix on wasm (int32 matrix products)', () => {
-  onWasmBackend();
+  runOn('wasm');
 
   it('counts as the cpu backend does, kernels on or off', async () => {
     const labels = Array.from(randomValues(1000, 11), (v) => Math.floor((v + 1) * 5));

@@ -1,13 +1,10 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { runOn } from '../support/run-on';
 import { wasmIdentityInstalled } from '../../src/backend/wasm-identity';
 
 describe('tf.clone on wasm shares the buffer instead of copying it', () => {
-  before(async () => {
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmIdentityInstalled()).to.equal(true);

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { runOn } from '../support/run-on';
 import { wasmMatMulFixInstalled } from '../../src/backend/wasm-matmul';
 import { maxAbsDifference, on, randomValues } from '../support/compare-backends';
 
 describe('the wasm transposed-matmul workaround', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmMatMulFixInstalled()).to.equal(true);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { runOn } from '../support/run-on';
 import { wasmSumInstalled } from '../../src/backend/wasm-reduce';
 import { on, randomValues } from '../support/compare-backends';
 
@@ -12,12 +12,7 @@ function maxRelativeDifference(a: Float32Array, b: Float32Array): number {
 }
 
 describe('the wasm Sum over leading axes (a convolution\'s bias gradient)', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmSumInstalled()).to.equal(true);
@@ -54,12 +49,7 @@ describe('the wasm Sum over leading axes (a convolution\'s bias gradient)', () =
 });
 
 describe('the wasm Add of a bias to every row', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   const cases: { name: string; a: number[]; b: number[] }[] = [
     { name: 'feature maps + one bias per channel', a: [2, 5, 5, 6], b: [6] },

@@ -1,16 +1,11 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { runOn } from '../support/run-on';
 import { wasmReluGradInstalled } from '../../src/backend/wasm-relu';
 import { maxAbsDifference, on, randomValues } from '../support/compare-backends';
 
 describe('the relu gradient in one pass (wasm)', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmReluGradInstalled()).to.equal(true);

@@ -1,12 +1,13 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
+import { runOn } from '../support/run-on';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { isSliceView, wasmSliceInstalled } from '../../src/backend/wasm-slice';
 import { watchReads } from '../support/backend-reads';
-import { on, onWasmBackend, randomValues } from '../support/compare-backends';
+import { on, randomValues } from '../support/compare-backends';
 
 describe('tf.slice on wasm: a contiguous slice is a view of its input, never a copy of it', () => {
-  onWasmBackend();
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmSliceInstalled()).to.equal(true);

@@ -1,16 +1,11 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { runOn } from '../support/run-on';
 import { wasmTransposeInstalled } from '../../src/backend/wasm-transpose';
 import { on, randomValues } from '../support/compare-backends';
 
 describe('the wasm matrix transpose', () => {
-  before(async () => {
-    await initBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend('wasm');
-  });
+  runOn('wasm');
 
   it('is installed when the wasm backend is chosen', () => {
     expect(wasmTransposeInstalled()).to.equal(true);

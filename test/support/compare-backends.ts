@@ -1,7 +1,6 @@
 // Running the same computation on two backends, to compare the wasm kernel
 // overrides with the cpu backend's reference results.
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
 import { seededRandom } from '../../src/train/random';
 
 export function randomValues(n: number, seed: number): Float32Array {
@@ -24,19 +23,3 @@ export function maxAbsDifference(a: Float32Array, b: Float32Array): number {
   return max;
 }
 
-/**
- * Mocha hooks for a describe block that runs on the wasm backend as
- * initBackend sets it up (the project's kernels installed), restoring the
- * backend it found afterwards.
- */
-export function onWasmBackend(): void {
-  let backendBefore: string;
-  before(async () => {
-    backendBefore = tf.getBackend();
-    await initBackend('wasm');
-    await tf.setBackend('wasm');
-  });
-  after(async () => {
-    await tf.setBackend(backendBefore);
-  });
-}

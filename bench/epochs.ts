@@ -13,7 +13,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import { seedMathRandom } from './seed-math-random';
-import { initBackend } from '../src/backend/backend';
+import { initBackend } from '../src/backend/choose-backend';
 import { kernelsBuild } from '../src/backend/wasm-kernels';
 import { loadMnist } from '../src/data/mnist';
 import { prepareSamples } from '../src/data/prepare';

@@ -17,7 +17,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { execFileSync, spawn } from 'child_process';
-import { BACKENDS } from '../src/backend/backend';
+import { BACKENDS } from '../src/backend/choose-backend';
 import { NotebookRss, measureNotebookRss } from './notebook-rss';
 import {
   FailedRun, PeerProbeResult, RunResult, WorkerResult, defaultDataDir, missingMnistFiles,

@@ -5,7 +5,7 @@
  *   node --expose-gc -r ts-node/register bench/step5-memory.ts [--variant notebook|float32]
  */
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/backend/backend';
+import { initBackend } from '../src/backend/choose-backend';
 import { loadMnist } from '../src/data/mnist';
 import { createModel } from '../src/model/model';
 import { defaultDataDir, parseFlags } from './common';

@@ -23,7 +23,7 @@ import * as zlib from 'zlib';
 import { performance } from 'perf_hooks';
 import * as tf from '@tensorflow/tfjs';
 import { seedMathRandom } from './seed-math-random';
-import { initBackend } from '../src/backend/backend';
+import { initBackend } from '../src/backend/choose-backend';
 import type { WorkerResult } from './common';
 import { parseFlags } from './flags';
 

@@ -22,7 +22,7 @@
 import { performance } from 'perf_hooks';
 import { Worker, isMainThread, parentPort, workerData } from 'worker_threads';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../src/backend/backend';
+import { initBackend } from '../src/backend/choose-backend';
 import { createModel } from '../src/model/model';
 import { createCnn } from '../src/model/cnn';
 import { inputTensor } from '../src/model/model-input';

@@ -10,4 +10,4 @@
  * through `initBackend`; this imports only data/project-root (to find the
  * kernels).
  */
-export * from './backend';
+export * from './choose-backend';

@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseCommandLine, runCommand } from './args';
 import { LOOPBACK, PageRequest, contentSecurityPolicy, serveLocalPage } from '../figures/local-page';
-import { SavedModelFiles, inspectSavedModel } from '../model/model-files';
+import { SavedModelFiles, inspectSavedModel } from '../model/saved-model-files';
 import { projectPath } from '../data/project-root';
 
 export const DEFAULT_DRAW_PORT = 8028;

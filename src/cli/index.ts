@@ -1,6 +1,6 @@
 /**
- * The npm scripts' commands, one module each: `npm start` (train.ts, with
- * train-args.ts), `npm run data` (data.ts), `npm run draw` (draw.ts),
+ * The npm scripts' commands, one module each: `npm start` (start.ts, with
+ * start-args.ts), `npm run data` (data.ts), `npm run draw` (draw.ts),
  * `npm run student` (student.ts) and `npm run format-notebooks`
  * (format-notebooks.ts). Each of the five parses its flags and runs with
  * args.ts (parseCommandLine and runCommand: --help, exit 2 with the usage on

@@ -7,4 +7,4 @@
 export * from './model';
 export * from './cnn';
 export * from './model-input';
-export * from './persist';
+export * from './save-load';

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { initBackend } from '../../src/backend/backend';
+import { initBackend } from '../../src/backend/choose-backend';
 import { wasmKernels } from '../../src/backend/wasm-kernels';
 import { maxAbsDifference, randomValues } from '../support/compare-backends';
 

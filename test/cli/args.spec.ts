@@ -5,7 +5,7 @@ import { expect } from 'chai';
 import { execFile } from 'child_process';
 import * as path from 'path';
 import { UsageError, parseCommandLine } from '../../src/cli/args';
-import { parseTrainArgs } from '../../src/cli/train-args';
+import { parseTrainArgs } from '../../src/cli/start-args';
 import { parseDataArgs } from '../../src/cli/data';
 import { parseDrawArgs } from '../../src/cli/draw';
 import { parseStudentArgs } from '../../src/cli/student';
@@ -92,7 +92,7 @@ describe('every command uses it', function () {
   });
 
   // Every command src/cli/index.ts names answers --help with its usage and exit 0.
-  for (const script of ['src/cli/train.ts', 'src/cli/data.ts', 'src/cli/draw.ts', 'src/cli/student.ts', 'src/cli/format-notebooks.ts']) {
+  for (const script of ['src/cli/start.ts', 'src/cli/data.ts', 'src/cli/draw.ts', 'src/cli/student.ts', 'src/cli/format-notebooks.ts']) {
     it(`prints the usage for --help: ${script}`, async () => {
       const { code, stdout, stderr } = await run(script, ['--help']);
       expect(code, stderr).to.equal(0);

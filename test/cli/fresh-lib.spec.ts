@@ -13,7 +13,7 @@ import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();
 const FRESH_LIB = path.join(ROOT, 'scripts', 'fresh-lib.js');
-const COMMANDS: Record<string, string> = { start: 'train', data: 'data', draw: 'draw', student: 'student', 'format-notebooks': 'format-notebooks' };
+const COMMANDS: Record<string, string> = { start: 'start', data: 'data', draw: 'draw', student: 'student', 'format-notebooks': 'format-notebooks' };
 
 /** Sets a file's (or folder's) modification time `seconds` from now. */
 function touch(file: string, seconds: number): void {

@@ -23,7 +23,7 @@ import { createModel } from '../../src/model/model';
 import { createCnn } from '../../src/model/cnn';
 import { fitSamples } from '../support/fit-samples';
 import { prepareSamples } from '../../src/data/prepare';
-import { saveModel } from '../../src/model/persist';
+import { saveModel } from '../../src/model/save-load';
 import { realMnist } from '../support/real-data';
 import { projectRoot } from '../../src/data/project-root';
 

@@ -2,7 +2,7 @@
 // tests only: the specs after it run on the backend the project picked
 // (tensorflow where tfjs-node installed), not on whatever the last block forced.
 import * as tf from '@tensorflow/tfjs';
-import { BackendName, initBackend } from '../../src/backend/backend';
+import { BackendName, initBackend } from '../../src/backend/choose-backend';
 
 /** Call inside a describe: its tests run on `name`, then tfjs gets back the backend it had. */
 export function runOn(name: BackendName): void {

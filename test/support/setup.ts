@@ -6,7 +6,7 @@
 // start the commands as child processes expect that same choice from them
 // (projectBackend), so they pass wherever tfjs-node installs too; run
 // with NODE_PATH=test/support/as-if-tfjs-node to check that here.
-import { BackendChoice, describeBackend, initBackend } from '../../src/backend/backend';
+import { BackendChoice, describeBackend, initBackend } from '../../src/backend/choose-backend';
 import { ensureFreshLib } from '../../scripts/fresh-lib';
 
 // At load, before mocha reads any spec.

@@ -1,6 +1,6 @@
 // A stand-in for @tensorflow/tfjs-node, which cannot install here (it downloads
 // libtensorflow): it registers a backend named 'tensorflow' that runs tfjs'
-// own cpu kernels, so the backend choice (src/backend/backend.ts) finds
+// own cpu kernels, so the backend choice (src/backend/choose-backend.ts) finds
 // 'tensorflow' first, exactly as on a machine where the optional dependency
 // installed. Put on the module path with
 //   NODE_PATH=test/support/as-if-tfjs-node npx mocha test/x.spec.ts

@@ -4,13 +4,13 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PNG } from 'pngjs';
-import { parseTrainArgs, TRAIN_USAGE, UsageError } from '../../src/cli/train-args';
+import { parseTrainArgs, TRAIN_USAGE, UsageError } from '../../src/cli/start-args';
 import { realMnistDir } from '../support/real-data';
 import { projectBackend } from '../support/setup';
 import { projectRoot } from '../../src/data/project-root';
 import { smallDisk } from '../support/tmpfs';
 
-const CLI = path.join(projectRoot(), 'src', 'cli', 'train.ts');
+const CLI = path.join(projectRoot(), 'src', 'cli', 'start.ts');
 
 function runCli(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -3,7 +3,7 @@
  * itself so that every bad flag's message is tested without training.
  */
 import { UsageError, parseCommandLine } from './args';
-import { BACKENDS, isBackendName, BackendName } from '../backend/backend';
+import { BACKENDS, isBackendName, BackendName } from '../backend/choose-backend';
 import { DEFAULT_SEED } from '../model/model';
 import { TRAINING_DEFAULTS } from '../train/training-defaults';
 

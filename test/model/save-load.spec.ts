@@ -4,7 +4,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createModel } from '../../src/model/model';
-import { loadModel, saveModel } from '../../src/model/persist';
+import { loadModel, saveModel } from '../../src/model/save-load';
 import { predictProbabilities } from '../../src/evaluate/predict';
 import { prepareSamples } from '../../src/data/prepare';
 import { fitSamples } from '../support/fit-samples';
@@ -119,7 +119,7 @@ describe('saving a model when the disk is full, or twice at once', function () {
   it('two processes saving into one folder at once never fail, and leave one whole model', async () => {
     const script = [
       "const { createModel } = require('./src/model/model');",
-      "const { saveModel } = require('./src/model/persist');",
+      "const { saveModel } = require('./src/model/save-load');",
       '(async () => {',
       `  for (let i = 0; i < 12; i++) { const m = createModel({ seed: i }); await saveModel(m, ${JSON.stringify(dir)}); m.dispose(); }`,
       '})().catch((e) => { console.error(e.message); process.exit(1); });',

@@ -9,8 +9,8 @@ import * as os from 'os';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
-import { loadModel, saveModel } from '../../src/model/persist';
-import { inspectSavedModel } from '../../src/model/model-files';
+import { loadModel, saveModel } from '../../src/model/save-load';
+import { inspectSavedModel } from '../../src/model/saved-model-files';
 import { DrawServer, startDrawServer } from '../../src/cli/draw';
 import { rejection } from '../support/errors';
 

@@ -8,7 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { MODEL_FILE, WEIGHTS_FILE, inspectSavedModel } from './model-files';
+import { MODEL_FILE, WEIGHTS_FILE, inspectSavedModel } from './saved-model-files';
 import { explainWriteError, temporaryPathFor } from '../data/atomic-file';
 
 /**

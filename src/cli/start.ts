@@ -7,7 +7,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
-import { describeBackend, initBackend } from '../backend/backend';
+import { describeBackend, initBackend } from '../backend/choose-backend';
 import { loadMnist } from '../data/mnist';
 import { prepareSamples } from '../data/prepare';
 import { createModel, modelSummary } from '../model/model';
@@ -17,12 +17,12 @@ import { evaluate } from '../evaluate/evaluate';
 import { IMAGE_SIZE } from '../data/image-size';
 import { predictDigit, predictLabels } from '../evaluate/predict';
 import { classReport, confusionMatrix, formatConfusionMatrix, misclassifiedIndices, mostConfused } from '../evaluate/metrics';
-import { saveModel } from '../model/persist';
+import { saveModel } from '../model/save-load';
 import { confusionMatrixSpec, trainingCurvesSpec } from '../figures/figures';
 import { digitGridPng } from '../figures/digits';
 import { writeFigure } from '../figures/render';
 import { showInBrowser } from '../figures/browser-plots';
-import { parseTrainArgs, TRAIN_USAGE, TrainArgs } from './train-args';
+import { parseTrainArgs, TRAIN_USAGE, TrainArgs } from './start-args';
 import { runCommand } from './args';
 import { diskProblem, writeFileAtomic } from '../data/atomic-file';
 

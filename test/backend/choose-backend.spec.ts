@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { BackendLoader, BackendName, describeBackend, initBackend } from '../../src/backend/backend';
+import { BackendLoader, BackendName, describeBackend, initBackend } from '../../src/backend/choose-backend';
 
 // A loader that pretends some backends are not installed, so the fallback
 // order can be checked whatever this machine has.

@@ -4,6 +4,8 @@
  * frees the previous run's value under the same name, so memory stays flat
  * however often a student re-runs the cell.
  */
+import * as tf from '@tensorflow/tfjs';
+import { hasBeenTrained } from './fit-record';
 
 export interface Disposable {
   dispose(): unknown;
@@ -26,10 +28,21 @@ function free(value: Disposable): void {
   optimizer?.dispose();
 }
 
-/** Returns `value`, after disposing whatever was last registered under `name` (a model's optimizer too). */
+/**
+ * Returns `value`, after disposing whatever was last registered under `name`
+ * (a model's optimizer too). Replacing a model that had been trained says so:
+ * a re-run of the cell that builds the model throws the training away, and
+ * the cells after it would otherwise use the new, untrained model without a word.
+ */
 export function replacePrevious<T extends Disposable>(name: string, value: T): T {
   const previous = current.get(name);
-  if (previous !== undefined && previous !== value) free(previous);
+  if (previous !== undefined && previous !== value) {
+    if (previous instanceof tf.LayersModel && value instanceof tf.LayersModel && hasBeenTrained(previous)) {
+      console.log(`Note: '${name}' now holds a new, untrained model; the one trained before under this name is freed. ` +
+        'Train it again before the cells that use the trained model.');
+    }
+    free(previous);
+  }
   current.set(name, value);
   return value;
 }

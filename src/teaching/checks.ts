@@ -570,6 +570,9 @@ export function checkWeakestDigit(weakestDigit: unknown, matrix: number[][]): vo
   const thrown = outcomes.find((o): o is { error: string } => 'error' in o);
   if (thrown !== undefined) fail(`weakestDigit threw "${thrown.error}" on a 10 × 10 matrix; it should work on any confusion matrix it is given, not only this model's.`);
   const values = outcomes.map((o) => (o as { value: unknown }).value);
+  if (values.every((v) => v === undefined)) {
+    fail('weakestDigit gives no answer yet (undefined): write its body so that it returns the digit with the lowest recall of the matrix m it is given.');
+  }
   const readings = matrices.map(digitReadings);
   if (values.every((v, i) => v === readings[i].lowestRecall + 1)) {
     fail('weakestDigit gives the digit after the one of lowest recall: digits are counted from 0, and digit d is row d (its index).');

@@ -168,6 +168,9 @@ export function checkMostConfusedPair(mostConfusedPair: unknown, model: tf.Layer
   for (const m of matrices) {
     const outcome = callOn(fn, m);
     if ('error' in outcome) fail(`mostConfusedPair threw "${outcome.error}" on a 10 × 10 matrix; it should work on any confusion matrix it is given.`);
+    if (outcome.value === undefined) {
+      fail('mostConfusedPair gives no answer yet (undefined): write its body so that it returns { truth, predicted } for the matrix m it is given.');
+    }
     const a = outcome.value as Partial<ConfusedPairAnswer> | undefined;
     if (typeof a !== 'object' || a === null || !Number.isInteger(a.truth) || !Number.isInteger(a.predicted)) {
       fail(`mostConfusedPair returned ${JSON.stringify(outcome.value)}; it should return a pair of class numbers, { truth, predicted }: ` +

@@ -551,6 +551,8 @@ describe('check: the weakest digit, asked as a function of the matrix (exercise 
     expect(hint((m: number[][]) => Math.min(...m.map((row, d) => row[d] / rowSum(row))))).to.include('return the digit itself');
     expect(hint((m: number[][]) => { if (m[0][0] !== 9) throw new Error('not this one'); return 4; })).to.include('threw "not this one"');
     expect(hint(todo())).to.include('Exercise 10 needs a function weakestDigit');
+    // The student edition's stub: a function whose body is still to be written.
+    expect(hint((): number => todo<number>())).to.include('weakestDigit gives no answer yet');
   });
 
   it('says on which matrix the answer went wrong, with that matrix\'s recalls, without naming the right digit', () => {

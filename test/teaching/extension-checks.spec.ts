@@ -214,6 +214,7 @@ describe('check: the pair of classes the model confuses most (Fashion-MNIST)', (
   it('refuses the placeholder, a pair typed in, a function that returns class names or numbers out of range', () => {
     expect(hint(todo())).to.include('needs a function mostConfusedPair(m: number[][])');
     expect(hint({ truth: 0, predicted: 2 })).to.include('mostConfusedPair is a value').and.include('a function');
+    expect(hint(() => todo())).to.include('mostConfusedPair gives no answer yet');
     expect(hint(() => ({ truth: 'Top', predicted: 'Shirt' }))).to.include('a pair of class numbers');
     expect(hint(() => ({ truth: 0, predicted: 10 }))).to.include('numbered 0 to');
     expect(hint(() => { throw new Error('boom'); })).to.include('threw "boom"');

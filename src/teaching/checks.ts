@@ -285,9 +285,11 @@ function partOf(given: unknown, whole: tf.Tensor, rows: { first: number; rest: n
   return 'other';
 }
 
-function trainedOnWhat(given: unknown, name: string, whole: tf.Tensor): string {
+function trainedOnWhat(given: unknown, name: string, whole: tf.Tensor, first: number): string {
   if (!isTensor(given)) return `The model was trained on ${given === undefined ? 'nothing' : typeof given} as ${name}`;
-  const guess = given.shape[0] !== whole.shape[0] && name === 'xTrain' ? ' (the test images?)' : '';
+  const rows = given.shape[0];
+  const guess = rows === first ? ` whose rows are not the first ${first} of ${name} (the course trains on the first 90 % and holds back the LAST 10 %)`
+    : rows !== whole.shape[0] && name === 'xTrain' ? ' (the test images?)' : '';
   return `The model was trained on a tensor of shape ${shapeText(given.shape)}${guess} that is not ${name}`;
 }
 
@@ -300,20 +302,11 @@ function judgeFit(record: FitRecord, history: TrainingRecord, xTrain: tf.Tensor,
   const x = partOf(record.x, xTrain, rows);
   const y = partOf(record.y, yTrain, rows);
   if (x === 'other' || x === 'rest') {
-    fail(`${trainedOnWhat(record.x, 'xTrain', xTrain)}: the model learns from the training images, xTrain and yTrain; ` +
+    fail(`${trainedOnWhat(record.x, 'xTrain', xTrain, first)}: the model learns from the training images, xTrain and yTrain; ` +
       'the test images stay unseen until Step 6 measures how well it generalizes. Train it on xTrain and yTrain, after building it again (Step 4).');
   }
   if (y === 'other' || y === 'rest' || (x === 'whole') !== (y === 'whole')) {
-    fail(`${trainedOnWhat(record.y, 'yTrain', yTrain)}: each image needs its own label, so train on xTrain with yTrain, row for row (after building the model again in Step 4).`);
-  }
-  const epochs = history.epoch?.length ?? 0;
-  if (epochs !== COURSE_TRAINING.epochs || (args.epochs ?? 1) !== COURSE_TRAINING.epochs) {
-    fail(`The model trained for ${epochs} epoch(s); the course trains for ${COURSE_TRAINING.epochs} passes over the training images (the epochs option of model.fit; ` +
-      'it is 1 when left out). Build the model again (Step 4), then train it.');
-  }
-  const batch = args.batchSize ?? 32;
-  if (batch !== COURSE_TRAINING.batchSize) {
-    fail(`The batches hold ${batch} images; the course uses mini-batches of ${COURSE_TRAINING.batchSize} (the batchSize option). Build the model again (Step 4), then train it.`);
+    fail(`${trainedOnWhat(record.y, 'yTrain', yTrain, first)}: each image needs its own label, so train on xTrain with yTrain, row for row (after building the model again in Step 4).`);
   }
   const validationData = args.validationData as unknown[] | undefined;
   if (x === 'whole') {
@@ -339,6 +332,15 @@ function judgeFit(record: FitRecord, history: TrainingRecord, xTrain: tf.Tensor,
       fail(`The model trained on the first ${first} training images, but was not validated on the last ${rows.rest} with their labels: ` +
         'the course watches the held-back 10 % of the training images after each epoch (validationSplit: 0.1 does both). Build the model again (Step 4), then train it.');
     }
+  }
+  const batch = args.batchSize ?? 32;
+  if (batch !== COURSE_TRAINING.batchSize) {
+    fail(`The batches hold ${batch} images; the course uses mini-batches of ${COURSE_TRAINING.batchSize} (the batchSize option). Build the model again (Step 4), then train it.`);
+  }
+  const epochs = history.epoch?.length ?? 0;
+  if (epochs !== COURSE_TRAINING.epochs || (args.epochs ?? 1) !== COURSE_TRAINING.epochs) {
+    fail(`The model trained for ${epochs} epoch(s); the course trains for ${COURSE_TRAINING.epochs} passes over the training images (the epochs option of model.fit; ` +
+      'it is 1 when left out). Build the model again (Step 4), then train it.');
   }
   if (record.iterationsBefore !== undefined && record.iterationsAfter !== undefined && record.iterationsAfter <= record.iterationsBefore) {
     fail('The training call returned, but the optimizer made no step: the weights did not change. Build the model again (Step 4), then train it.');

@@ -51,7 +51,9 @@ export function replacePrevious<T extends Disposable>(name: string, value: T): T
  * Registers the tensors a cell made under the cell's `name`; when the cell
  * runs again, the previous run's tensors are freed.
  */
-export function freeOnRerun(name: string, ...values: Disposable[]): void {
-  // An unanswered exercise registers undefined: nothing to free.
-  replacePrevious(name, { dispose: () => values.forEach((v) => { if (typeof v?.dispose === 'function') v.dispose(); }) });
+export function freeOnRerun(name: string, ...values: unknown[]): void {
+  // An unanswered exercise registers undefined, a wrong one perhaps a number: nothing to free. The check that
+  // follows says what is wrong with them; a type error here would stop the student's cell before it could.
+  const tensors = values.filter((v): v is Disposable => typeof (v as Partial<Disposable> | null)?.dispose === 'function');
+  replacePrevious(name, { dispose: () => tensors.forEach((v) => v.dispose()) });
 }

@@ -1,0 +1,94 @@
+"""Runs a student edition in one tslab kernel, as a student who tries answers
+would: cell by cell from the top, and at each exercise cell named in the plan,
+every variant written into that cell, each followed by the exercise's check
+cell and a probe (does the kernel still know the student's names?), before the
+right answer is run and the notebook goes on. Writes what each variant's cell,
+check and probe printed, and whether they failed, as JSON.
+
+usage: run-variants.py NOTEBOOK PLAN.json RESULT.json
+
+PLAN: {"exercises": [{"cell": I, "check": J, "probe": SRC, "restore": SRC, "before": SRC?,
+        "variants": [{"name": N, "source": SRC, "cleanup": SRC?}]}],
+       "epilogue": [{"name": N, "source": SRC}]}
+Cell indexes are the notebook's own; the check cell J runs after every
+variant. "restore" is the right answer, run before the notebook goes on;
+"before" runs ahead of each variant and of "restore" (e.g. building a fresh
+model before each way of training it).
+"epilogue" sources run after the last cell, in order.
+
+tslab reports a cell's exception on stderr and in the execute reply's status,
+not as an "error" output, so the reply (CellExecutionError) tells a failure.
+"""
+import json
+import sys
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+notebook, plan_file, result_file = sys.argv[1], sys.argv[2], sys.argv[3]
+plan = json.load(open(plan_file))
+nb = nbformat.read(notebook, as_version=4)
+client = NotebookClient(nb, kernel_name="tslab", timeout=1200, allow_errors=False,
+                        resources={"metadata": {"path": notebook.rsplit("/", 1)[0] or "."}})
+exercises = {e["cell"]: e for e in plan["exercises"]}
+
+
+def text_of(cell):
+    out = {"stdout": "", "stderr": ""}
+    for o in cell.get("outputs", []):
+        if o.get("output_type") == "stream":
+            out[o.get("name", "stdout")] += o.get("text", "")
+        elif o.get("output_type") == "error":
+            out["stderr"] += o.get("ename", "") + ": " + o.get("evalue", "")
+    return out
+
+
+def run(index, source):
+    """Runs `source` as the notebook's cell `index` (nbclient writes outputs there); returns what it printed."""
+    cell = nbformat.v4.new_code_cell(source)
+    nb.cells[index] = cell
+    failed = False
+    try:
+        client.execute_cell(cell, index)
+    except CellExecutionError:
+        failed = True
+    result = text_of(nb.cells[index])
+    result["failed"] = failed
+    return result
+
+
+results = {"cells": [], "variants": [], "epilogue": []}
+original = [c.source for c in nb.cells]
+with client.setup_kernel():
+    for index in range(len(original)):
+        if nb.cells[index].cell_type != "code":
+            continue
+        exercise = exercises.get(index)
+        if exercise is not None:
+            for variant in exercise["variants"]:
+                if exercise.get("before"):
+                    run(exercise["check"], exercise["before"])
+                cell = run(index, variant["source"])
+                check = run(exercise["check"], original[exercise["check"]]) if not cell["failed"] else None
+                probe = run(exercise["check"], exercise["probe"]) if not cell["failed"] else None
+                if variant.get("cleanup"):
+                    run(exercise["check"], variant["cleanup"])
+                results["variants"].append({"cell": index, "name": variant["name"], "cellRun": cell, "check": check, "probe": probe})
+            if exercise.get("before"):
+                run(exercise["check"], exercise["before"])
+            restored = run(index, exercise["restore"])
+            results["cells"].append({"index": index, "restored": True, **restored})
+            if restored["failed"]:
+                results["stopped"] = index
+                break
+        else:
+            outcome = run(index, original[index])
+            results["cells"].append({"index": index, **outcome})
+            if outcome["failed"]:
+                results["stopped"] = index
+                break
+    else:
+        for step in plan.get("epilogue", []):
+            results["epilogue"].append({"name": step["name"], **run(len(original) - 1, step["source"])})
+json.dump(results, open(result_file, "w"), indent=1)

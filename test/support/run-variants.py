@@ -17,10 +17,11 @@ model before each way of training it).
 "epilogue" sources run after the last cell, in order.
 
 tslab reports a cell's exception on stderr and in the execute reply's status,
-not as an "error" output, so the reply (CellExecutionError) tells a failure.
+not as an "error" output, so the reply's status tells a failure.
 """
 import json
 import sys
+import time
 
 import nbformat
 from nbclient import NotebookClient
@@ -29,7 +30,11 @@ from nbclient.exceptions import CellExecutionError
 notebook, plan_file, result_file = sys.argv[1], sys.argv[2], sys.argv[3]
 plan = json.load(open(plan_file))
 nb = nbformat.read(notebook, as_version=4)
-client = NotebookClient(nb, kernel_name="tslab", timeout=1200, allow_errors=False,
+# allow_errors: with stop_on_error (what nbclient asks for otherwise), tslab aborts every later request after
+# one failed cell; the execute reply's status tells a failure instead.
+replies = {}
+client = NotebookClient(nb, kernel_name="tslab", timeout=1200, allow_errors=True,
+                        on_cell_executed=lambda cell, cell_index, execute_reply: replies.__setitem__(cell_index, execute_reply),
                         resources={"metadata": {"path": notebook.rsplit("/", 1)[0] or "."}})
 exercises = {e["cell"]: e for e in plan["exercises"]}
 
@@ -48,13 +53,21 @@ def run(index, source):
     """Runs `source` as the notebook's cell `index` (nbclient writes outputs there); returns what it printed."""
     cell = nbformat.v4.new_code_cell(source)
     nb.cells[index] = cell
+    replies.pop(index, None)
     failed = False
     try:
         client.execute_cell(cell, index)
     except CellExecutionError:
         failed = True
+    reply = replies.get(index)
+    if reply is None or reply.get("content", {}).get("status") != "ok":
+        failed = True
     result = text_of(nb.cells[index])
     result["failed"] = failed
+    if failed:
+        # tslab aborts every request that arrives within 200 ms of a failed cell (tslab's jupyter.js,
+        # handleExecute): a student's next click comes later than that, so wait as long.
+        time.sleep(0.5)
     return result
 
 

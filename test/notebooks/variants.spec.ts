@@ -66,7 +66,9 @@ function runVariants(entry: NotebookVariants, dataDir: string): { result: Result
     // Only the cells up to the last exercise's check run (the epilogue then runs after them).
     const edition = JSON.parse(fs.readFileSync(student, 'utf8')) as Notebook;
     edition.cells = edition.cells.slice(0, last + 1);
-    const trimmed = path.join(path.dirname(student), `.variants-${entry.notebook}`);
+    // Beside notebooks/, not in it (whose notebooks a format spec reads): the notebook imports '../lib'.
+    const dir = fs.mkdtempSync(path.join(ROOT, '.variants-'));
+    const trimmed = path.join(dir, entry.notebook);
     fs.writeFileSync(trimmed, JSON.stringify(edition));
     try {
       const plan = path.join(tmp, 'plan.json');
@@ -76,7 +78,7 @@ function runVariants(entry: NotebookVariants, dataDir: string): { result: Result
         stdio: ['ignore', 'ignore', 'pipe'],
       });
     } finally {
-      fs.rmSync(trimmed, { force: true });
+      fs.rmSync(dir, { recursive: true, force: true });
     }
     return { result: JSON.parse(fs.readFileSync(path.join(tmp, 'result.json'), 'utf8')) as Result, cells };
   } finally {

@@ -289,6 +289,19 @@ describe('check: training (step 5), judged by what model.fit was given', () => {
     expect(judge(await none.fit(xTrain, yTrain, { epochs: 5, batchSize: 32, verbose: 0 }), none).hint).to.include('No images were held back').and.include('validationSplit option');
   });
 
+  it('refuses the first 10 % held back instead of the last, and a split by hand validated on other rows', async () => {
+    const [last54, first6] = [xTrain.slice(6), xTrain.slice(0, 6)];
+    const [yLast54, yFirst6] = [yTrain.slice(6), yTrain.slice(0, 6)];
+    const firstHeld = fresh();
+    const h = await firstHeld.fit(last54, yLast54, { epochs: 5, batchSize: 32, validationData: [first6, yFirst6], verbose: 0 });
+    expect(judge(h, firstHeld).hint).to.include('whose rows are not the first 54 of xTrain').and.include('the LAST 10 %');
+    const [x54, y54] = [xTrain.slice(0, 54), yTrain.slice(0, 54)];
+    const otherRows = fresh();
+    const h2 = await otherRows.fit(x54, y54, { epochs: 5, batchSize: 32, validationData: [xTest, yTest], verbose: 0 });
+    expect(judge(h2, otherRows).hint).to.include('was not validated on the last 6 with their labels');
+    tf.dispose([last54, first6, yLast54, yFirst6, x54, y54]);
+  });
+
   it('refuses 1 epoch (epochs left out), 10 epochs, batches of 64', async () => {
     const one = fresh();
     expect(judge(await one.fit(xTrain, yTrain, { validationSplit: 0.1, verbose: 0 }), one).hint).to.include('trained for 1 epoch(s)').and.include('it is 1 when left out');

@@ -10,6 +10,7 @@ execute reply, not as an "error" output, so nbconvert's own message for it
 is an empty "<Error>:".
 """
 import os
+import re
 import sys
 
 import nbformat
@@ -33,7 +34,7 @@ except CellExecutionError:
         cell = nb.cells[failed]
         stderr = "".join(o.get("text", "") for o in cell.outputs if o.get("name") == "stderr")
         lines = [l for l in stderr.splitlines() if l.strip() and not l.lstrip().startswith("at ")]
-        message = next((l for l in lines if "Error" in l or "CheckFailed" in l), lines[-1] if lines else "")
+        message = next((l for l in lines if re.match(r"\s*(CheckFailed|\w*Error)\b.*?: ", l)), lines[-1] if lines else "")
         first = cell.source.splitlines()[0] if cell.source else ""
         print(f"{notebook}: cell {failed + 1} ({first}) failed:\n  {message}\n"
               f"The notebook as far as it ran is in {target}.", file=sys.stderr)

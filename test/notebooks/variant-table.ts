@@ -162,7 +162,7 @@ export const TABLE: NotebookVariants[] = [
           { name: 'a History typed in (no training)', code: 'const history = { epoch: [0, 1, 2, 3, 4], history: { loss: [0.3, 0.2, 0.1, 0.1, 0.1], acc: [0.9, 0.95, 0.97, 0.98, 0.98], val_acc: [0.95, 0.96, 0.97, 0.97, 0.97] }, params: { epochs: 5, samples: 54000, batchSize: 32 } };', hint: 'has not been trained at all' },
           // On 64 rows, so that the training started without await is over before the check cell runs: tslab's kernel can
           // die ("Socket is busy writing") when a cell's output is sent while training goes on in the background.
-          { name: 'await forgotten', code: 'const history = model.fit(xTrain.slice(0, 64), yTrain.slice(0, 64), { epochs: 5, batchSize: 32, validationSplit: 0.1 });', cleanup: 'await history;', hint: 'history is a Promise' },
+          { name: 'await forgotten', code: 'const history = model.fit(xTrain.slice(0, 64), yTrain.slice(0, 64), { epochs: 5, batchSize: 32, validationSplit: 0.1 });', cleanup: 'void (await history);', hint: 'history is a Promise' },
           { name: 'trained on the test set', code: `const history = await model.fit(xTest, yTest, { epochs: 5, batchSize: 32, validationSplit: 0.1, ${STOP()} });`, hint: 'the test images?' },
           { name: 'validated on the test set', code: `const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 32, validationData: [xTest, yTest], ${STOP()} });`, hint: 'other images (the test set?)' },
           { name: 'validationSplit 0.2', code: `const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 32, validationSplit: 0.2, ${STOP()} });`, hint: 'validationSplit is 0.2' },

@@ -85,9 +85,13 @@ with client.setup_kernel():
                 cell = run(index, variant["source"])
                 check = run(exercise["check"], original[exercise["check"]]) if not cell["failed"] else None
                 probe = run(exercise["check"], exercise["probe"]) if not cell["failed"] else None
+                print(f"variant: {variant['name']}", file=sys.stderr, flush=True)
                 if variant.get("cleanup"):
                     run(exercise["check"], variant["cleanup"])
                 results["variants"].append({"cell": index, "name": variant["name"], "cellRun": cell, "check": check, "probe": probe})
+                # Written as it goes: if the kernel dies, what ran so far (and where it stopped) is kept.
+                json.dump(results, open(result_file, "w"), indent=1)
+                print(f"variant done: {variant['name']}", file=sys.stderr, flush=True)
             if exercise.get("before"):
                 run(exercise["check"], exercise["before"])
             restored = run(index, exercise["restore"])

@@ -26,7 +26,14 @@ const joined = (s: string | string[]): string => (Array.isArray(s) ? s.join('') 
 
 interface Printed { stdout: string; stderr: string; failed: boolean }
 interface VariantResult { cell: number; name: string; cellRun: Printed; check: Printed | null; probe: Printed | null }
-interface Result { cells: ({ index: number; restored?: boolean } & Printed)[]; variants: VariantResult[]; epilogue: ({ name: string } & Printed)[]; stopped?: number }
+interface Result {
+  cells: ({ index: number; restored?: boolean } & Printed)[];
+  variants: VariantResult[];
+  epilogue: ({ name: string } & Printed)[];
+  stopped?: number;
+  /** tslab kernels that died (zeromq "Socket is busy writing" under load) and were replaced, replaying the notebook. */
+  kernelRestarts: { during: [number, string] | null; error: string }[];
+}
 
 /** The solution cell's source with its solution block replaced by `code` (what the student writes in place of the TODO and stub). */
 function withAnswer(source: string, code: string): string {
@@ -137,6 +144,7 @@ describe('the student editions, every exercise tried with the variants of varian
 
       it('runs every cell up to the last exercise (restoring the right answer after the variants)', () => {
         const { result } = run!;
+        for (const restart of result.kernelRestarts) console.log(`        (the tslab kernel died during ${restart.during?.[1] ?? 'a cell'} and was replaced: ${restart.error})`);
         const failed = result.cells.filter((c) => c.failed).map((c) => `cell ${c.index}: ${c.stderr.trim().slice(0, 300)}`);
         expect(failed).to.deep.equal([]);
         expect(result.stopped).to.equal(undefined);

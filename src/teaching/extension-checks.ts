@@ -152,36 +152,36 @@ const PAIR_HINTS: Record<string, string> = {
  * predictions on `test`, and on matrices where the tempting wrong methods
  * give other pairs (src/teaching/matrix-exercises.ts).
  */
-export function checkMostConfusedPair(mostConfusedPair: unknown, model: tf.LayersModel, test: Samples, names?: readonly string[]): void {
-  if (typeof mostConfusedPair !== 'function') {
-    fail(typeof mostConfusedPair === 'object' && mostConfusedPair !== null
-      ? 'mostConfusedPair is a value; the exercise asks for a function that reads the pair off any confusion matrix it is given, ' +
+export function checkMostConfusedPair(mostFrequentMistake: unknown, model: tf.LayersModel, test: Samples, names?: readonly string[]): void {
+  if (typeof mostFrequentMistake !== 'function') {
+    fail(typeof mostFrequentMistake === 'object' && mostFrequentMistake !== null
+      ? 'mostFrequentMistake is a value; the exercise asks for a function that reads the pair off any confusion matrix it is given, ' +
         '(m: number[][]) => ({ truth, predicted }), so that it can be tried on other matrices too.'
-      : 'The exercise needs a function mostConfusedPair(m: number[][]) that returns { truth, predicted }: the true class (a row of m) ' +
+      : 'The exercise needs a function mostFrequentMistake(m: number[][]) that returns { truth, predicted }: the true class (a row of m) ' +
         'and the class it is taken for (a column), where m counts that mistake most often.');
   }
-  const fn = mostConfusedPair as MatrixFunction<unknown>;
+  const fn = mostFrequentMistake as MatrixFunction<unknown>;
   const own = confusionMatrix(test.y, predictLabels(model, test), model.outputs[0].shape[1] ?? 10);
   const matrices = [own, ...CONFUSED_PAIR_MATRICES];
   const name = (c: number): string => (names === undefined ? String(c) : `${names[c]} (${c})`);
   const answers: [number, number][] = [];
   for (const m of matrices) {
     const outcome = callOn(fn, m);
-    if ('error' in outcome) fail(`mostConfusedPair threw "${outcome.error}" on a 10 × 10 matrix; it should work on any confusion matrix it is given.`);
+    if ('error' in outcome) fail(`mostFrequentMistake threw "${outcome.error}" on a 10 × 10 matrix; it should work on any confusion matrix it is given.`);
     if (outcome.value === undefined) {
-      fail('mostConfusedPair gives no answer yet (undefined): write its body so that it returns { truth, predicted } for the matrix m it is given.');
+      fail('mostFrequentMistake gives no answer yet (undefined): write its body so that it returns { truth, predicted } for the matrix m it is given.');
     }
     const a = outcome.value as Partial<ConfusedPairAnswer> | undefined;
     if (typeof a !== 'object' || a === null || !Number.isInteger(a.truth) || !Number.isInteger(a.predicted)) {
-      fail(`mostConfusedPair returned ${JSON.stringify(outcome.value)}; it should return a pair of class numbers, { truth, predicted }: ` +
+      fail(`mostFrequentMistake returned ${JSON.stringify(outcome.value)}; it should return a pair of class numbers, { truth, predicted }: ` +
         'the row (true class) and the column (the class it is taken for) of one cell.');
     }
     const { truth, predicted } = a as ConfusedPairAnswer;
     if (truth < 0 || truth >= m.length || predicted < 0 || predicted >= m.length) {
-      fail(`Classes are numbered 0 to ${m.length - 1}; mostConfusedPair returned ${truth} and ${predicted}.`);
+      fail(`Classes are numbered 0 to ${m.length - 1}; mostFrequentMistake returned ${truth} and ${predicted}.`);
     }
     if (truth === predicted) {
-      fail(`mostConfusedPair returned { truth: ${truth}, predicted: ${predicted} }, a cell on the diagonal: those images were classified correctly. ` +
+      fail(`mostFrequentMistake returned { truth: ${truth}, predicted: ${predicted} }, a cell on the diagonal: those images were classified correctly. ` +
         'Confusions are the cells off the diagonal.');
     }
     answers.push([truth, predicted]);
@@ -197,11 +197,11 @@ export function checkMostConfusedPair(mostConfusedPair: unknown, model: tf.Layer
     const where = wrongAt === 0 ? `the model takes ${name(t)} for ${name(p)} ${own[t][p]} times, but another pair is confused more often`
       : `on another confusion matrix it gives { truth: ${t}, predicted: ${p} }, a cell of ${matrices[wrongAt][t][p]}, but the largest off the diagonal is ${
         readings[wrongAt].largestMistake.join(' → ')}`;
-    fail(`mostConfusedPair: ${where}. ` + (method !== undefined ? PAIR_HINTS[method]
+    fail(`mostFrequentMistake: ${where}. ` + (method !== undefined ? PAIR_HINTS[method]
       : constant ? 'It returns the same pair whatever the matrix: compute the answer from the matrix m it is given.'
         : 'Look for the largest count off the diagonal: compare every cell m[truth][predicted] with truth ≠ predicted.'));
   }
   const [truth, predicted] = answers[0];
   pass(`${name(truth)} taken for ${name(predicted)}: ${own[truth][predicted]} of the ${test.count} test images, the most frequent confusion; ` +
-    `mostConfusedPair also finds it on ${CONFUSED_PAIR_MATRICES.length} other matrices`);
+    `mostFrequentMistake also finds it on ${CONFUSED_PAIR_MATRICES.length} other matrices`);
 }

@@ -65,7 +65,7 @@ const xy = (train: string, test: string): string =>
 const T = (set: 'trainSet' | 'testSet', dtype = "'float32'"): string => `tf.tensor2d(${set}.images, [${set}.count, 784], ${dtype})`;
 const weakest = (body: string): string => `const weakestDigit = (m: number[][]): number => {\n${body}\n};`;
 const RECALL = 'const recall = m.map((row, d) => row[d] / row.reduce((a, b) => a + b, 0));';
-const pair = (body: string): string => `const mostConfusedPair = (m: number[][]): { truth: number; predicted: number } => {\n${body}\n};`;
+const pair = (body: string): string => `const mostFrequentMistake = (m: number[][]): { truth: number; predicted: number } => {\n${body}\n};`;
 const CELLS = 'const cells = m.flatMap((row, truth) => row.map((count, predicted) => ({ truth, predicted, count }))).filter((c) => c.truth !== c.predicted);';
 const SUMS = 'const rows = m.map((r) => r.reduce((a, b) => a + b, 0)); const cols = m.map((_, p) => m.reduce((s, r) => s + r[p], 0));';
 
@@ -366,8 +366,8 @@ export const TABLE: NotebookVariants[] = [
     exercises: [{
       name: 'The pair it confuses most',
       solution: 'BEGIN SOLUTION: a function of any confusion matrix m (row = true class',
-      check: 'mw.checkMostConfusedPair(mostConfusedPair, fashionModel, fTest, names);',
-      probe: 'console.log(typeof mostConfusedPair, typeof fMatrix);',
+      check: 'mw.checkMostConfusedPair(mostFrequentMistake, fashionModel, fTest, names);',
+      probe: 'console.log(typeof mostFrequentMistake, typeof fMatrix);',
       wrong: [
         { name: 'the wrong way round', code: pair(`${CELLS}\nconst top = cells.reduce((a, b) => (b.count > a.count ? b : a));\nreturn { truth: top.predicted, predicted: top.truth };`), hint: 'the wrong way round' },
         { name: 'the row with the most mistakes, then its largest cell', code: pair(`${SUMS}\nconst truth = m.map((r, d) => rows[d] - r[d]).reduce((b, v, i, a) => (v > a[b] ? i : b), 0);\nconst off = m[truth].map((n, p) => (p === truth ? -1 : n));\nreturn { truth, predicted: off.indexOf(Math.max(...off)) };`), hint: 'the class with the most mistakes, then that row' },
@@ -375,10 +375,10 @@ export const TABLE: NotebookVariants[] = [
         { name: 'both directions added', code: pair('let best = { truth: 0, predicted: 1 };\nfor (let a = 0; a < m.length; a++) for (let b = a + 1; b < m.length; b++) if (m[a][b] + m[b][a] > m[best.truth][best.predicted] + m[best.predicted][best.truth]) best = { truth: a, predicted: b };\nreturn best;'), hint: 'adds the two directions' },
         { name: 'the largest share of a row', code: pair(`${SUMS}\n${CELLS}\nreturn cells.reduce((a, b) => (b.count / rows[b.truth] > a.count / rows[a.truth] ? b : a));`), hint: 'as shares of their row' },
         { name: 'the largest cell of all (the diagonal)', code: pair('const flat = m.flat();\nconst i = flat.indexOf(Math.max(...flat));\nreturn { truth: Math.floor(i / m.length), predicted: i % m.length };'), hint: 'a cell on the diagonal' },
-        { name: 'the pair read off the chart, typed in', code: 'const mostConfusedPair = (m: number[][]) => ({ truth: 6, predicted: 0 });', hint: 'same pair whatever the matrix' },
-        { name: 'a pair instead of a function', code: 'const mostConfusedPair = { truth: 6, predicted: 0 };', hint: 'mostConfusedPair is a value' },
+        { name: 'the pair read off the chart, typed in', code: 'const mostFrequentMistake = (m: number[][]) => ({ truth: 6, predicted: 0 });', hint: 'same pair whatever the matrix' },
+        { name: 'a pair instead of a function', code: 'const mostFrequentMistake = { truth: 6, predicted: 0 };', hint: 'mostFrequentMistake is a value' },
         { name: 'class names instead of numbers', code: pair(`${CELLS}\nconst top = cells.reduce((a, b) => (b.count > a.count ? b : a));\nreturn { truth: names[top.truth], predicted: names[top.predicted] } as unknown as { truth: number; predicted: number };`), hint: 'a pair of class numbers' },
-        { name: 'unanswered', code: 'const mostConfusedPair = (m: number[][]): { truth: number; predicted: number } => mw.todo<{ truth: number; predicted: number }>();', hint: 'gives no answer yet' },
+        { name: 'unanswered', code: 'const mostFrequentMistake = (m: number[][]): { truth: number; predicted: number } => mw.todo<{ truth: number; predicted: number }>();', hint: 'gives no answer yet' },
       ],
       right: [
         { name: 'flatMap, filter, reduce', code: pair(`${CELLS}\nconst top = cells.reduce((a, b) => (b.count > a.count ? b : a));\nreturn { truth: top.truth, predicted: top.predicted };`) },

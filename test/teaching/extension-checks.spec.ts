@@ -201,7 +201,7 @@ describe('check: the pair of classes the model confuses most (Fashion-MNIST)', (
   it('passes a function that finds the largest count off the diagonal, however it is written, and frees its tensors', () => {
     const before = tf.memory().numTensors;
     expect(run(() => checkMostConfusedPair(largestOff, model, test, ['Top', 'Trouser', 'Shirt'])).printed)
-      .to.deep.equal(['✓ Top (0) taken for Shirt (2): 5 of the 37 test images, the most frequent confusion; mostConfusedPair also finds it on 2 other matrices']);
+      .to.deep.equal(['✓ Top (0) taken for Shirt (2): 5 of the 37 test images, the most frequent confusion; mostFrequentMistake also finds it on 2 other matrices']);
     const byFlatMap = (m: number[][]): Pair => m.flatMap((row, truth) => row.map((count, predicted) => ({ truth, predicted, count })))
       .filter((c) => c.truth !== c.predicted).reduce((a, b) => (b.count > a.count ? b : a));
     const bySort = (m: number[][]): Pair => m.flatMap((row, truth) => row.map((count, predicted) => ({ truth, predicted, count })))
@@ -212,9 +212,9 @@ describe('check: the pair of classes the model confuses most (Fashion-MNIST)', (
   });
 
   it('refuses the placeholder, a pair typed in, a function that returns class names or numbers out of range', () => {
-    expect(hint(todo())).to.include('needs a function mostConfusedPair(m: number[][])');
-    expect(hint({ truth: 0, predicted: 2 })).to.include('mostConfusedPair is a value').and.include('a function');
-    expect(hint(() => todo())).to.include('mostConfusedPair gives no answer yet');
+    expect(hint(todo())).to.include('needs a function mostFrequentMistake(m: number[][])');
+    expect(hint({ truth: 0, predicted: 2 })).to.include('mostFrequentMistake is a value').and.include('a function');
+    expect(hint(() => todo())).to.include('mostFrequentMistake gives no answer yet');
     expect(hint(() => ({ truth: 'Top', predicted: 'Shirt' }))).to.include('a pair of class numbers');
     expect(hint(() => ({ truth: 0, predicted: 10 }))).to.include('numbered 0 to');
     expect(hint(() => { throw new Error('boom'); })).to.include('threw "boom"');

@@ -63,7 +63,7 @@ function runVariants(entry: NotebookVariants, dataDir: string): { result: Result
     const source = joined(solution.cells[cell].source);
     return {
       cell, check, probe: exercise.probe, before: exercise.before, restore: source,
-      // VARIANTS_EXERCISE=<part of a name> tries only that exercise's variants (the others just run their solution).
+      // VARIANTS_EXERCISE=<pattern> tries only the variants of the exercises whose name it matches (the others just run their solution).
       variants: selected(exercise) ? [...exercise.wrong, ...exercise.right].map((v) => ({ name: v.name, source: withAnswer(source, v.code), cleanup: v.cleanup })) : [],
     };
   });
@@ -95,7 +95,7 @@ function runVariants(entry: NotebookVariants, dataDir: string): { result: Result
   }
 }
 
-const selected = (exercise: Exercise): boolean => process.env.VARIANTS_EXERCISE === undefined || exercise.name.includes(process.env.VARIANTS_EXERCISE);
+const selected = (exercise: Exercise): boolean => process.env.VARIANTS_EXERCISE === undefined || new RegExp(process.env.VARIANTS_EXERCISE).test(exercise.name);
 
 const matches = (text: string, hint: string | RegExp): boolean => (typeof hint === 'string' ? text.includes(hint) : hint.test(text));
 

@@ -145,15 +145,13 @@ case "${1:-}" in
   execute)
     shift
     need nbclient "Install Jupyter's client: on Debian/Ubuntu 'sudo apt install jupyter-nbconvert python3-nbclient python3-ipykernel', elsewhere 'pip install nbconvert'."
-    need nbconvert "Install nbconvert: 'sudo apt install jupyter-nbconvert' or 'pip install nbconvert'."
+    need nbformat "Install nbformat: 'sudo apt install python3-nbformat' or 'pip install nbformat'."
     register_kernel
     mkdir -p "$root/out"
     notebooks=("$@")
     [[ ${#notebooks[@]} -gt 0 ]] || notebooks=("$root/notebooks/mnist-workbook.ipynb")
     for nb in "${notebooks[@]}"; do
-      "$python" -m nbconvert --to notebook --execute \
-        --ExecutePreprocessor.kernel_name=tslab --ExecutePreprocessor.timeout=1200 \
-        --output-dir "$root/out" "$nb"
+      "$python" "$root/scripts/execute-notebook.py" "$nb" "$root/out"
     done
     ;;
   *)

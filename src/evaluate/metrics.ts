@@ -11,7 +11,11 @@ export type Labels = ArrayLike<number>;
 
 function checkPair(truth: Labels, predicted: Labels): void {
   if (truth.length !== predicted.length) {
-    throw new Error(`Expected as many predictions as true labels, got ${predicted.length} predictions for ${truth.length} labels.`);
+    // 10 predictions for many labels is the argmax taken along the wrong axis (one per class instead of one per image).
+    const axis = predicted.length === 10 && truth.length !== 10
+      ? ' Ten predictions are one per class: the largest probability was taken along axis 0 (over the images); take it along axis 1, the axis of each image\'s class probabilities, for one prediction per image.'
+      : '';
+    throw new Error(`Expected as many predictions as true labels, got ${predicted.length} predictions for ${truth.length} labels.${axis}`);
   }
 }
 

@@ -12,6 +12,8 @@ import { predictLabels } from '../evaluate/predict';
 import { confusionMatrix } from '../evaluate/metrics';
 import type { Samples } from '../data/prepare';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../data/image-size';
+import { describeNetwork, networkLayers } from './network';
+import { callOn, CONFUSED_PAIR_MATRICES, MatrixFunction, pairReadings } from './matrix-exercises';
 
 function pass(line: string): void {
   console.log(`✓ ${line}`);
@@ -21,25 +23,10 @@ function fail(hint: string): never {
   throw new CheckFailed(hint);
 }
 
-interface LayerFacts {
-  kind: string;
-  config: tf.serialization.ConfigDict;
-  output: string;
-}
+const describeLayers = describeNetwork;
+const layerFacts = networkLayers;
 
-function layerFacts(model: tf.LayersModel): LayerFacts[] {
-  return model.layers.map((layer) => ({
-    kind: layer.getClassName(),
-    config: layer.getConfig(),
-    output: JSON.stringify(layer.outputShape).replace(/null/g, 'batch'),
-  }));
-}
-
-function describeLayers(layers: LayerFacts[]): string {
-  return layers.map((l) => l.kind).join(' → ');
-}
-
-/** The model must be compiled the way the course compiles: Adam at 0.001, sparse categorical cross-entropy. */
+/** The model must be compiled the way the course compiles: Adam at 0.001, sparse categorical cross-entropy, the accuracy metric. */
 function checkCompiledLikeCourse(model: tf.LayersModel, what: string): void {
   const problem = courseCompileProblem(model, what);
   if (problem !== undefined) fail(problem);
@@ -73,15 +60,19 @@ export function checkDropoutModel(model: unknown, rate = 0.3): void {
   const [hidden, dropout, output] = layers;
   const inputShape = JSON.stringify(model.inputs[0].shape);
   if (inputShape !== `[null,${IMAGE_SIZE}]`) fail(`The model takes inputs of shape ${inputShape.replace('null', 'batch')}; each image reaches it as one row of ${IMAGE_SIZE} pixels.`);
-  if (hidden.config.units !== 128 || hidden.config.activation !== 'relu') {
-    fail(`The hidden layer has ${String(hidden.config.units)} ${String(hidden.config.activation)} units; keep the course's hidden layer (128 relu units) so only the dropout differs.`);
+  if (hidden.kind !== 'Dense' || output.kind !== 'Dense') {
+    fail(`The model's layers are ${describeLayers(layers)}; the course model's two layers are Dense layers (tf.layers.dense), with the Dropout layer between them.`);
   }
-  if (output.config.units !== 10 || output.config.activation !== 'softmax') {
-    fail(`The output layer has ${String(output.config.units)} ${String(output.config.activation)} units; it needs one probability per class, and the 10 probabilities must add up to 1.`);
+  if (hidden.config.units !== 128 || hidden.activation !== 'relu') {
+    fail(`The hidden layer has ${String(hidden.config.units)} ${hidden.activation} units; keep the course's hidden layer (128 relu units) so only the dropout differs.`);
+  }
+  if (output.config.units !== 10 || output.activation !== 'softmax') {
+    fail(`The output layer has ${String(output.config.units)} ${output.activation} units; it needs one probability per class, and the 10 probabilities must add up to 1.`);
   }
   const dropped = dropout.config.rate;
   if (dropped !== rate) {
-    const hint = typeof dropped === 'number' && dropped > 1 ? 'The rate is a fraction between 0 and 1, not a percentage.'
+    const hint = typeof dropped === 'number' && dropped >= 1
+      ? 'A rate of 1 would drop every output (TensorFlow.js turns a larger rate into 1): the rate is a fraction between 0 and 1, not a percentage.'
       : typeof dropped === 'number' && Math.abs(dropped - (1 - rate)) < 1e-9 ? 'The rate is the share that is dropped, not the share that is kept.'
         : `The exercise asks to drop ${rate * 100} % of the hidden outputs.`;
     fail(`The Dropout layer's rate is ${String(dropped)}. ${hint}`);
@@ -123,8 +114,9 @@ export function checkCnn(model: unknown): void {
   layers.forEach((layer, i) => {
     const want = CNN_LAYERS[i];
     for (const [key, value] of Object.entries(want.facts)) {
-      if (JSON.stringify(layer.config[key]) !== JSON.stringify(value)) {
-        fail(`Layer ${i + 1} (${layer.kind}) has ${key} ${JSON.stringify(layer.config[key])}; compare it with row ${i + 1} of the table above.`);
+      const given = key === 'activation' ? layer.activation : layer.config[key];
+      if (JSON.stringify(given) !== JSON.stringify(value)) {
+        fail(`Layer ${i + 1} (${layer.kind}) has ${key} ${JSON.stringify(given)}; compare it with row ${i + 1} of the table above.`);
       }
     }
     if (layer.output !== want.output) {
@@ -142,36 +134,74 @@ export interface ConfusedPairAnswer {
   predicted: number;
 }
 
+/** The hint for a pair that matches a tempting wrong reading of the matrix. */
+const PAIR_HINTS: Record<string, string> = {
+  swapped: 'It gives the pair the wrong way round: truth is the row (the true class), predicted the column (what the model said).',
+  rowWithMostMistakes: 'It takes the class with the most mistakes, then that row\'s largest mistake; but the largest single cell off the diagonal can lie in another row. ' +
+    'Compare every cell off the diagonal.',
+  columnWithMostWrongGuesses: 'It takes the column with the most wrong guesses, then its largest cell; but the largest single cell off the diagonal can lie in another column. ' +
+    'Compare every cell off the diagonal.',
+  largestBothWays: 'It adds the two directions of a pair (a taken for b plus b taken for a); the exercise asks in which one direction the model errs most often: one cell.',
+  largestShareOfRow: 'It compares mistakes as shares of their row; the exercise asks which mistake the model makes most often: compare the counts themselves.',
+};
+
 /**
- * Fashion-MNIST: the pair of classes the model confuses most, i.e. the
- * largest count off the diagonal of the confusion matrix of the model's own
- * predictions on `test` (true class, class it is taken for).
+ * Fashion-MNIST: a function that reads the pair of classes confused most off
+ * any confusion matrix: the largest count off the diagonal, as { truth,
+ * predicted }. It is run on the confusion matrix of the model's own
+ * predictions on `test`, and on matrices where the tempting wrong methods
+ * give other pairs (src/teaching/matrix-exercises.ts).
  */
-export function checkMostConfusedPair(answer: unknown, model: tf.LayersModel, test: Samples, names?: readonly string[]): void {
-  const a = answer as Partial<ConfusedPairAnswer> | undefined;
-  if (typeof a !== 'object' || a === null || !Number.isInteger(a.truth) || !Number.isInteger(a.predicted)) {
-    fail('The answer is a pair of class numbers, { truth, predicted }: the true class (a row of the confusion matrix) and the class it is taken for (a column).');
+export function checkMostConfusedPair(mostFrequentMistake: unknown, model: tf.LayersModel, test: Samples, names?: readonly string[]): void {
+  if (typeof mostFrequentMistake !== 'function') {
+    fail(typeof mostFrequentMistake === 'object' && mostFrequentMistake !== null
+      ? 'mostFrequentMistake is a value; the exercise asks for a function that reads the pair off any confusion matrix it is given, ' +
+        '(m: number[][]) => ({ truth, predicted }), so that it can be tried on other matrices too.'
+      : 'The exercise needs a function mostFrequentMistake(m: number[][]) that returns { truth, predicted }: the true class (a row of m) ' +
+        'and the class it is taken for (a column), where m counts that mistake most often.');
   }
-  const matrix = confusionMatrix(test.y, predictLabels(model, test), model.outputs[0].shape[1] ?? 10);
-  const classes = matrix.length;
-  const { truth, predicted } = a as ConfusedPairAnswer;
-  if (truth < 0 || truth >= classes || predicted < 0 || predicted >= classes) {
-    fail(`Classes are numbered 0 to ${classes - 1}; the answer names ${truth} and ${predicted}.`);
-  }
+  const fn = mostFrequentMistake as MatrixFunction<unknown>;
+  const own = confusionMatrix(test.y, predictLabels(model, test), model.outputs[0].shape[1] ?? 10);
+  const matrices = [own, ...CONFUSED_PAIR_MATRICES];
   const name = (c: number): string => (names === undefined ? String(c) : `${names[c]} (${c})`);
-  if (truth === predicted) {
-    fail(`${name(truth)} is a cell on the diagonal: those images were classified correctly. Confusions are the cells off the diagonal.`);
+  const answers: [number, number][] = [];
+  for (const m of matrices) {
+    const outcome = callOn(fn, m);
+    if ('error' in outcome) fail(`mostFrequentMistake threw "${outcome.error}" on a 10 × 10 matrix; it should work on any confusion matrix it is given.`);
+    if (outcome.value === undefined) {
+      fail('mostFrequentMistake gives no answer yet (undefined): write its body so that it returns { truth, predicted } for the matrix m it is given.');
+    }
+    const a = outcome.value as Partial<ConfusedPairAnswer> | undefined;
+    if (typeof a !== 'object' || a === null || !Number.isInteger(a.truth) || !Number.isInteger(a.predicted)) {
+      fail(`mostFrequentMistake returned ${JSON.stringify(outcome.value)}; it should return a pair of class numbers, { truth, predicted }: ` +
+        'the row (true class) and the column (the class it is taken for) of one cell.');
+    }
+    const { truth, predicted } = a as ConfusedPairAnswer;
+    if (truth < 0 || truth >= m.length || predicted < 0 || predicted >= m.length) {
+      fail(`Classes are numbered 0 to ${m.length - 1}; mostFrequentMistake returned ${truth} and ${predicted}.`);
+    }
+    if (truth === predicted) {
+      fail(`mostFrequentMistake returned { truth: ${truth}, predicted: ${predicted} }, a cell on the diagonal: those images were classified correctly. ` +
+        'Confusions are the cells off the diagonal.');
+    }
+    answers.push([truth, predicted]);
   }
-  let most = 0;
-  matrix.forEach((row, t) => row.forEach((count, p) => {
-    if (t !== p && count > most) most = count;
-  }));
-  const count = matrix[truth][predicted];
-  if (count !== most) {
-    const swapped = matrix[predicted][truth] === most;
-    fail(`The model takes ${name(truth)} for ${name(predicted)} ${count} times, but another pair is confused more often. ` +
-      (swapped ? 'Check which of the two is the row (the true class) and which is the column (the prediction).'
-        : 'Look for the largest count off the diagonal of the confusion matrix of the model\'s predictions.'));
+  const readings = matrices.map(pairReadings);
+  const same = (a: [number, number], b: [number, number]): boolean => a[0] === b[0] && a[1] === b[1];
+  const wrongAt = answers.findIndex((a, i) => !same(a, readings[i].largestMistake));
+  if (wrongAt >= 0) {
+    const method = Object.keys(PAIR_HINTS).find((key) => answers.every((a, i) =>
+      same(a, readings[i][key]) || (key === 'largestBothWays' && same([a[1], a[0]], readings[i][key]))));
+    const constant = answers.every((a) => same(a, answers[0]));
+    const [t, p] = answers[wrongAt];
+    const where = wrongAt === 0 ? `the model takes ${name(t)} for ${name(p)} ${own[t][p]} times, but another pair is confused more often`
+      : `on another confusion matrix it gives { truth: ${t}, predicted: ${p} }, a cell of ${matrices[wrongAt][t][p]}, but the largest off the diagonal is ${
+        readings[wrongAt].largestMistake.join(' → ')}`;
+    fail(`mostFrequentMistake: ${where}. ` + (method !== undefined ? PAIR_HINTS[method]
+      : constant ? 'It returns the same pair whatever the matrix: compute the answer from the matrix m it is given.'
+        : 'Look for the largest count off the diagonal: compare every cell m[truth][predicted] with truth ≠ predicted.'));
   }
-  pass(`${name(truth)} taken for ${name(predicted)}: ${count} of the ${test.count} test images, the most frequent confusion`);
+  const [truth, predicted] = answers[0];
+  pass(`${name(truth)} taken for ${name(predicted)}: ${own[truth][predicted]} of the ${test.count} test images, the most frequent confusion; ` +
+    `mostFrequentMistake also finds it on ${CONFUSED_PAIR_MATRICES.length} other matrices`);
 }

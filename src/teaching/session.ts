@@ -4,6 +4,8 @@
  * frees the previous run's value under the same name, so memory stays flat
  * however often a student re-runs the cell.
  */
+import * as tf from '@tensorflow/tfjs';
+import { hasBeenTrained } from './fit-record';
 
 export interface Disposable {
   dispose(): unknown;
@@ -26,10 +28,21 @@ function free(value: Disposable): void {
   optimizer?.dispose();
 }
 
-/** Returns `value`, after disposing whatever was last registered under `name` (a model's optimizer too). */
+/**
+ * Returns `value`, after disposing whatever was last registered under `name`
+ * (a model's optimizer too). Replacing a model that had been trained says so:
+ * a re-run of the cell that builds the model throws the training away, and
+ * the cells after it would otherwise use the new, untrained model without a word.
+ */
 export function replacePrevious<T extends Disposable>(name: string, value: T): T {
   const previous = current.get(name);
-  if (previous !== undefined && previous !== value) free(previous);
+  if (previous !== undefined && previous !== value) {
+    if (previous instanceof tf.LayersModel && value instanceof tf.LayersModel && hasBeenTrained(previous)) {
+      console.log(`Note: '${name}' now holds a new, untrained model; the one trained before under this name is freed. ` +
+        'Train it again before the cells that use the trained model.');
+    }
+    free(previous);
+  }
   current.set(name, value);
   return value;
 }
@@ -38,7 +51,9 @@ export function replacePrevious<T extends Disposable>(name: string, value: T): T
  * Registers the tensors a cell made under the cell's `name`; when the cell
  * runs again, the previous run's tensors are freed.
  */
-export function freeOnRerun(name: string, ...values: Disposable[]): void {
-  // An unanswered exercise registers undefined: nothing to free.
-  replacePrevious(name, { dispose: () => values.forEach((v) => { if (typeof v?.dispose === 'function') v.dispose(); }) });
+export function freeOnRerun(name: string, ...values: unknown[]): void {
+  // An unanswered exercise registers undefined, a wrong one perhaps a number: nothing to free. The check that
+  // follows says what is wrong with them; a type error here would stop the student's cell before it could.
+  const tensors = values.filter((v): v is Disposable => typeof (v as Partial<Disposable> | null)?.dispose === 'function');
+  replacePrevious(name, { dispose: () => tensors.forEach((v) => v.dispose()) });
 }

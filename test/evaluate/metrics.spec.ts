@@ -25,7 +25,9 @@ describe('the confusion matrix', () => {
   });
 
   it('refuses mismatched lengths and labels outside 0–9', () => {
-    expect(() => confusionMatrix([1, 2], [1])).to.throw(/1 predictions for 2 labels/);
+    expect(() => confusionMatrix([1, 2], [1])).to.throw(/1 predictions for 2 labels\.$/);
+    // argMax along axis 0 of [n, 10] probabilities: one per class.
+    expect(() => confusionMatrix(new Array(100).fill(0), new Array(10).fill(3))).to.throw(/got 10 predictions for 100 labels\. .*along axis 0.*along axis 1/);
     expect(() => confusionMatrix([10], [1])).to.throw(/labels 0–9, found true label 10 and prediction 1 at index 0/);
   });
 

@@ -12,7 +12,7 @@ const PYTHON = process.env.JUPYTER_PYTHON ?? '/usr/bin/python3';
 
 /** Each extension notebook's exercise: the check its student edition stops at, and the start of that check's hint. */
 const EXERCISES = [
-  { notebook: 'extension-fashion-mnist.ipynb', check: 'mw.checkMostConfusedPair(confused, fashionModel, fTest, names)', hint: 'The answer is a pair of class numbers', fashion: true },
+  { notebook: 'extension-fashion-mnist.ipynb', check: 'mw.checkMostConfusedPair(mostFrequentMistake, fashionModel, fTest, names)', hint: 'mostFrequentMistake gives no answer yet', fashion: true },
   { notebook: 'extension-improving-the-mlp.ipynb', check: 'mw.checkDropoutModel(dropped)', hint: 'This exercise needs a model: build it with tf.sequential', fashion: false },
   { notebook: 'extension-small-cnn.ipynb', check: 'mw.checkCnn(cnn)', hint: 'This exercise needs a model: build it with tf.sequential', fashion: false },
 ];

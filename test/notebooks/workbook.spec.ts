@@ -143,7 +143,8 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
     execFileSync('bash', [path.join(ROOT, 'scripts', 'jupyter.sh'), 'kernel'], { stdio: 'ignore' });
     const out = path.join(tmp, 'executed.ipynb');
     // Re-run as a student would: the data, the model and its training, the one-image prediction, demonstrations; then count the tensors.
-    const rerun = ['mw.checkNormalized(', 'tf.sequential(', 'await model.fit(xTrain, yTrain', 'pic.reshape([1, 28 * 28])', 'model.predict(picInput1)',
+    const rerun = ['const yTrain = mw.replacePrevious(', 'mw.checkNormalized(', 'tf.sequential(', 'mw.checkModel(model)', 'model.summary()', 'await model.fit(xTrain, yTrain', 'mw.checkTraining(',
+      'pic.reshape([1, 28 * 28])', 'mw.checkReshaped(', 'model.predict(picInput1)', 'mw.checkFirstPrediction(', 'picPred1.arraySync()',
       'const memorized = await memorizer.fit', 'mw.predictProbabilities(model, test)', 'mw.createPerceptron()', 'tf.memory().numTensors'].map(nbCellIndex);
     execFileSync(PYTHON, [path.join(projectRoot(), 'test', 'support', 'run-notebook.py'), WORKBOOK, out, '--rerun', rerun.join(',')], {
       env: { ...process.env, JUPYTER_PATH: path.join(ROOT, '.jupyter', 'share', 'jupyter'), MNIST_DATA_DIR: REAL_DATA_DIR },
@@ -167,21 +168,27 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
       .filter((o) => o.output_type === 'error' || o.name === 'stderr')
       .map((o) => `${joined(c.source).split('\n')[0]} → ${o.ename ?? ''} ${o.evalue ?? joined(o.text)}`));
     expect(errors).to.deep.equal([]);
-    // Every cell of the lesson shows something; a cell with no output did not run.
-    expect(codeCells(executed).filter((c) => (c.outputs ?? []).length === 0).map((c) => joined(c.source).split('\n')[0])).to.deep.equal([]);
+    // Every cell of the lesson shows something; a cell with no output did not run. A student's cell may be
+    // silent: its check, in the cell after it, shows the result (and fails when the cell did not run).
+    const cells = codeCells(executed);
+    const silent = cells.filter((c, i) => (c.outputs ?? []).length === 0 &&
+      !(joined(c.source).includes('BEGIN SOLUTION') && /mw\.check[A-Z]/.test(joined(cells[i + 1]?.source ?? '')) && (cells[i + 1].outputs ?? []).length > 0));
+    expect(silent.map((c) => joined(c.source).split('\n')[0])).to.deep.equal([]);
   });
 
   it('loads the full data set and normalizes both sets to [0, 1]', () => {
     expect(textOf(cellWith(executed, 'await mw.loadMnist()').outputs)).to.include('x_train: (60000, 28, 28)').and.include('x_test:  (10000, 28, 28)');
     const text = textOf(cellWith(executed, 'mw.checkNormalized(').outputs);
     expect(text).to.include('✓ xTrain [60000, 784] and xTest [10000, 784]: every pixel divided by 255');
-    expect(text).to.include('before: min 0, max 255').and.include('after:  min 0, max 1, mean 0.1307');
+    expect(textOf(cellWith(executed, 'mw.pixelStats(xTrain)').outputs)).to.include('before: min 0, max 255').and.include('after:  min 0, max 1, mean 0.1307');
   });
 
   it('passes every check of the solution', () => {
     const checks = codeCells(executed).filter((c) => /mw\.check[A-Z]/.test(joined(c.source)));
     expect(checks.length).to.equal(8);
     for (const cell of checks) {
+      // A check sits in a cell of its own, after the student's: a failed check loses none of the student's names.
+      expect(joined(cell.source), 'a check cell holds no solution').not.to.include('BEGIN SOLUTION');
       const calls = joined(cell.source).match(/mw\.check[A-Z]\w*\(/g) ?? [];
       const passed = textOf(cell.outputs).match(/✓ /g) ?? [];
       expect(passed.length, calls.join(', ')).to.equal(calls.length);
@@ -189,13 +196,14 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
   });
 
   it('explains the 101,770 parameters', () => {
-    const text = textOf(cellWith(executed, 'tf.sequential(').outputs);
+    const text = textOf(cellWith(executed, 'model.summary()').outputs);
     expect(text).to.include('Total params: 101770');
     expect(text).to.include('784·128 + 128 = 100480').and.include('128·10 + 10 = 1290').and.include('total: 101770');
   });
 
   it('trains 5 epochs in batches of 32 with the last 6,000 images held back', () => {
-    expect(textOf(cellWith(executed, 'await model.fit(xTrain, yTrain').outputs)).to.include('✓ 5 epochs in batches of 32 on 54000 images');
+    expect(textOf(cellWith(executed, 'mw.checkTraining(').outputs)).to.match(
+      /✓ 5 epochs in batches of 32 (on the first 54000 rows of xTrain, the last 6000 held back for validation|on 54000 images, validated on the last 6000)/);
   });
 
   it('reaches a test accuracy of at least 0.97', () => {
@@ -205,8 +213,8 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
   });
 
   it('reshapes test image 0 to (1, 784), prints its size 784, and predicts [7]', () => {
-    expect(textOf(cellWith(executed, 'pic.reshape([1, 28 * 28])').outputs)).to.match(/^784$/m);
-    expect(textOf(cellWith(executed, 'model.predict(picInput1)').outputs)).to.match(/^\[7\]$/m);
+    expect(textOf(cellWith(executed, 'console.log(picInput1.size)').outputs)).to.match(/^784$/m);
+    expect(textOf(cellWith(executed, 'picPred1.arraySync()').outputs)).to.match(/^\[7\]$/m);
   });
 
   it('shows its figures as PNG and Vega-Lite, which JupyterLab renders without trust or network', () => {
@@ -271,9 +279,9 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
     const rerunErrors = reruns.flatMap((r) => r.outputs.filter((o) => o.output_type === 'error' || o.name === 'stderr').map((o) => joined(o.text)));
     expect(rerunErrors, 'the re-run cells run cleanly').to.deep.equal([]);
     // The re-runs really ran (the first run's outputs are kept apart): the model cell made a new model.
-    const modelIndex = executed.cells.findIndex((c) => c.cell_type === 'code' && joined(c.source).includes('tf.sequential('));
+    const modelIndex = executed.cells.findIndex((c) => c.cell_type === 'code' && joined(c.source).includes('model.summary()'));
     const summary = (outputs: Output[] | undefined): string => /dense_Dense\d+/.exec(textOf(outputs))?.[0] ?? '';
     expect(summary(reruns.find((r) => r.index === modelIndex)?.outputs)).to.not.equal(summary(executed.cells[modelIndex].outputs));
-    expect(textOf(reruns.find((r) => r.index === nbCellIndex('model.predict(picInput1)'))?.outputs)).to.match(/^\[7\]$/m);
+    expect(textOf(reruns.find((r) => r.index === nbCellIndex('picPred1.arraySync()'))?.outputs)).to.match(/^\[7\]$/m);
   });
 });

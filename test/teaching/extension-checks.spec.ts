@@ -6,6 +6,7 @@ import { createCnn } from '../../src/model/cnn';
 import { createModel } from '../../src/model/model';
 import type { Samples } from '../../src/data/prepare';
 import { run } from '../support/check-output';
+import { CONFUSED_PAIR_MATRICES, pairReadings } from '../../src/teaching/matrix-exercises';
 
 
 type LayerSpec = tf.layers.Layer;
@@ -31,7 +32,16 @@ describe('check: a Dropout layer in the course model (improving the MLP)', () =>
       '✓ Dense → Dropout → Dense: dropout 0.3 between the hidden and the output layer, 101770 parameters, compiled like the course model',
     ]);
     expect(run(() => checkDropoutModel(keep(createModel({ dropout: 0.3 })))).hint).to.equal(undefined);
-    expect(run(() => checkDropoutModel(withDropout(0.3, { optimizer: tf.train.adam(0.001), loss: 'sparseCategoricalCrossentropy' }))).hint).to.equal(undefined);
+    expect(run(() => checkDropoutModel(withDropout(0.3, { optimizer: tf.train.adam(0.001), loss: 'sparseCategoricalCrossentropy', metrics: ['acc'] }))).hint).to.equal(undefined);
+    // The same network with an InputLayer and the activations as layers of their own.
+    const written = keep(built([tf.layers.inputLayer({ inputShape: [784] }), dense(128, 'linear'), tf.layers.reLU(), tf.layers.dropout({ rate: 0.3 }),
+      dense(10, 'linear'), tf.layers.activation({ activation: 'softmax' })]));
+    expect(run(() => checkDropoutModel(written)).hint).to.equal(undefined);
+  });
+
+  it('refuses a model compiled without the accuracy metric, as the workbook\'s model check does', () => {
+    expect(run(() => checkDropoutModel(withDropout(0.3, { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' }))).hint)
+      .to.include('compiled with no metric').and.include('accuracy');
   });
 
   it('refuses the unanswered placeholder and the model without dropout', () => {
@@ -53,6 +63,10 @@ describe('check: a Dropout layer in the course model (improving the MLP)', () =>
     const percent = withDropout(0.3);
     (percent.layers[1] as unknown as { rate: number }).rate = 30;
     expect(run(() => checkDropoutModel(percent)).hint).to.include('fraction between 0 and 1, not a percentage');
+    // tfjs turns a rate above 1 into 1 where it does accept it: the hint says what that means.
+    const all = withDropout(0.3);
+    (all.layers[1] as unknown as { rate: number }).rate = 1;
+    expect(run(() => checkDropoutModel(all)).hint).to.include('A rate of 1 would drop every output').and.include('not a percentage');
   });
 
   it('refuses a changed course model: other hidden units, a sigmoid output, another input size', () => {
@@ -124,6 +138,15 @@ describe('check: the small CNN', () => {
   it('refuses a CNN compiled otherwise than the course model', () => {
     expect(run(() => checkCnn(cnn({}, null))).hint).to.include('The CNN is not compiled yet');
     expect(run(() => checkCnn(cnn({}, { optimizer: 'rmsprop', loss: 'sparseCategoricalCrossentropy' }))).hint).to.include('RMSProp');
+    expect(run(() => checkCnn(cnn({}, { optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' }))).hint).to.include('The CNN is compiled with no metric');
+  });
+
+  it('passes the table\'s network with an InputLayer and its activations as layers of their own', () => {
+    const written = keep(built([tf.layers.inputLayer({ inputShape: [28, 28, 1] }),
+      tf.layers.conv2d({ filters: 32, kernelSize: 3 }), tf.layers.activation({ activation: 'relu' }), tf.layers.maxPooling2d({ poolSize: 2 }),
+      tf.layers.conv2d({ filters: 64, kernelSize: [3, 3], activation: 'relu' }), tf.layers.maxPooling2d({ poolSize: [2, 2] }),
+      tf.layers.flatten(), dense(128, 'relu'), dense(10, 'linear'), tf.layers.softmax()]));
+    expect(run(() => checkCnn(written)).hint).to.equal(undefined);
   });
 });
 
@@ -155,31 +178,89 @@ describe('check: the pair of classes the model confuses most (Fashion-MNIST)', (
     other.dispose();
   });
 
-  it('passes the largest count off the diagonal of the model\'s own confusion matrix, and frees its tensors', () => {
+  type Pair = { truth: number; predicted: number };
+  const largestOff = (m: number[][]): Pair => {
+    let best = { truth: 0, predicted: 1, count: -1 };
+    m.forEach((row, truth) => row.forEach((count, predicted) => {
+      if (truth !== predicted && count > best.count) best = { truth, predicted, count };
+    }));
+    return { truth: best.truth, predicted: best.predicted };
+  };
+  const hint = (fn: unknown, on: tf.LayersModel = model) => run(() => checkMostConfusedPair(fn, on, test, ['Top', 'Trouser', 'Shirt'])).hint;
+  const rowSum = (row: number[]): number => row.reduce((a, b) => a + b, 0);
+
+  it('the matrices it is tried on tell the tempting wrong methods apart', () => {
+    for (const m of CONFUSED_PAIR_MATRICES) {
+      const r = pairReadings(m);
+      const key = (p: [number, number]): string => p.join(',');
+      for (const wrong of ['swapped', 'rowWithMostMistakes', 'columnWithMostWrongGuesses', 'largestShareOfRow']) expect(key(r[wrong]), wrong).to.not.equal(key(r.largestMistake));
+      expect([...r.largestBothWays].sort().join(), 'largestBothWays').to.not.equal([...r.largestMistake].sort().join());
+    }
+  });
+
+  it('passes a function that finds the largest count off the diagonal, however it is written, and frees its tensors', () => {
     const before = tf.memory().numTensors;
-    expect(run(() => checkMostConfusedPair({ truth: 0, predicted: 2 }, model, test, ['Top', 'Trouser', 'Shirt'])).printed)
-      .to.deep.equal(['✓ Top (0) taken for Shirt (2): 5 of the 37 test images, the most frequent confusion']);
+    expect(run(() => checkMostConfusedPair(largestOff, model, test, ['Top', 'Trouser', 'Shirt'])).printed)
+      .to.deep.equal(['✓ Top (0) taken for Shirt (2): 5 of the 37 test images, the most frequent confusion; mostFrequentMistake also finds it on 2 other matrices']);
+    const byFlatMap = (m: number[][]): Pair => m.flatMap((row, truth) => row.map((count, predicted) => ({ truth, predicted, count })))
+      .filter((c) => c.truth !== c.predicted).reduce((a, b) => (b.count > a.count ? b : a));
+    const bySort = (m: number[][]): Pair => m.flatMap((row, truth) => row.map((count, predicted) => ({ truth, predicted, count })))
+      .filter((c) => c.truth !== c.predicted).sort((a, b) => b.count - a.count)[0];
+    expect(hint(byFlatMap)).to.equal(undefined);
+    expect(hint(bySort)).to.equal(undefined);
     expect(tf.memory().numTensors).to.equal(before);
   });
 
-  it('refuses the placeholder, class names instead of numbers, and numbers out of range', () => {
-    expect(run(() => checkMostConfusedPair(todo(), model, test)).hint).to.include('a pair of class numbers, { truth, predicted }');
-    expect(run(() => checkMostConfusedPair({ truth: 'Top', predicted: 'Shirt' }, model, test)).hint).to.include('a pair of class numbers');
-    expect(run(() => checkMostConfusedPair({ truth: 0, predicted: 10 }, model, test)).hint).to.include('numbered 0 to 2');
+  it('refuses the placeholder, a pair typed in, a function that returns class names or numbers out of range', () => {
+    expect(hint(todo())).to.include('needs a function mostFrequentMistake(m: number[][])');
+    expect(hint({ truth: 0, predicted: 2 })).to.include('mostFrequentMistake is a value').and.include('a function');
+    expect(hint(() => todo())).to.include('mostFrequentMistake gives no answer yet');
+    expect(hint(() => ({ truth: 'Top', predicted: 'Shirt' }))).to.include('a pair of class numbers');
+    expect(hint(() => ({ truth: 0, predicted: 10 }))).to.include('numbered 0 to');
+    expect(hint(() => { throw new Error('boom'); })).to.include('threw "boom"');
   });
 
   it('refuses the largest cell of all, which sits on the diagonal', () => {
-    expect(run(() => checkMostConfusedPair({ truth: 1, predicted: 1 }, model, test)).hint).to.include('on the diagonal: those images were classified correctly');
+    expect(hint((m: number[][]) => {
+      const flat = m.flat();
+      const i = flat.indexOf(Math.max(...flat));
+      return { truth: Math.floor(i / m.length), predicted: i % m.length };
+    })).to.include('on the diagonal: those images were classified correctly');
   });
 
-  it('refuses the pair read the wrong way round (column as truth)', () => {
-    expect(run(() => checkMostConfusedPair({ truth: 2, predicted: 0 }, model, test)).hint).to.include('which of the two is the row (the true class)');
+  it('refuses each tempting wrong method with the hint for it', () => {
+    expect(hint((m: number[][]) => { const p = largestOff(m); return { truth: p.predicted, predicted: p.truth }; })).to.include('the wrong way round');
+    const byRow = (m: number[][]): Pair => {
+      const mistakes = m.map((row, d) => rowSum(row) - row[d]);
+      const truth = mistakes.indexOf(Math.max(...mistakes));
+      const off = m[truth].map((n, p) => (p === truth ? -1 : n));
+      return { truth, predicted: off.indexOf(Math.max(...off)) };
+    };
+    expect(hint(byRow)).to.include('the class with the most mistakes, then that row');
+    const byColumn = (m: number[][]): Pair => {
+      const wrong = m.map((_, p) => rowSum(m.map((r) => r[p])) - m[p][p]);
+      const predicted = wrong.indexOf(Math.max(...wrong));
+      const off = m.map((r, t) => (t === predicted ? -1 : r[predicted]));
+      return { truth: off.indexOf(Math.max(...off)), predicted };
+    };
+    expect(hint(byColumn)).to.include('the column with the most wrong guesses');
+    const bothWays = (m: number[][]): Pair => {
+      let best: Pair = { truth: 0, predicted: 1 };
+      for (let a = 0; a < m.length; a++) for (let b = a + 1; b < m.length; b++) if (m[a][b] + m[b][a] > m[best.truth][best.predicted] + m[best.predicted][best.truth]) best = { truth: a, predicted: b };
+      return best;
+    };
+    expect(hint(bothWays)).to.include('adds the two directions');
+    const share = (m: number[][]): Pair => {
+      let best: Pair = { truth: 0, predicted: 1 };
+      m.forEach((row, t) => row.forEach((n, p) => { if (t !== p && n / rowSum(row) > m[best.truth][best.predicted] / rowSum(m[best.truth])) best = { truth: t, predicted: p }; }));
+      return best;
+    };
+    expect(hint(share)).to.include('as shares of their row');
+    expect(hint(() => ({ truth: 0, predicted: 2 }))).to.include('the same pair whatever the matrix');
   });
 
-  it('refuses a smaller confusion, and the answer of another model', () => {
-    expect(run(() => checkMostConfusedPair({ truth: 1, predicted: 0 }, model, test)).hint).to.include('largest count off the diagonal');
-    // The pair that is right for `model` is wrong for `other`: the check reads the model's own predictions.
-    expect(run(() => checkMostConfusedPair({ truth: 0, predicted: 2 }, other, test)).hint).to.include('0 times');
-    expect(run(() => checkMostConfusedPair({ truth: 2, predicted: 1 }, other, test)).hint).to.equal(undefined);
+  it('reads the model\'s own predictions: the right function passes for another model too, a pair fixed for this one does not', () => {
+    expect(hint(largestOff, other)).to.equal(undefined);
+    expect(hint((m: number[][]) => (m.length === 3 ? { truth: 0, predicted: 2 } : largestOff(m)), other)).to.include('0 times');
   });
 });

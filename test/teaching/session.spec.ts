@@ -18,3 +18,27 @@ describe('re-running a notebook cell', () => {
     expect(tf.memory().numTensors).to.equal(before);
   });
 });
+
+describe('re-running the cell that builds a trained model', () => {
+  it('says that the trained model is replaced by an untrained one, and says nothing when the model was not trained', async () => {
+    const printed: string[] = [];
+    const log = console.log;
+    const x = tf.zeros([4, 784]);
+    const y = tf.zeros([4]);
+    try {
+      console.log = (...args: unknown[]) => { printed.push(args.join(' ')); };
+      const first = replacePrevious('spec-trained', createModel({ hidden: 4 }));
+      replacePrevious('spec-trained', createModel({ hidden: 4 }));
+      expect(printed).to.deep.equal([]);
+      const second = replacePrevious('spec-trained', createModel({ hidden: 4 }));
+      void first;
+      await second.fit(x, y, { epochs: 1, verbose: 0 });
+      replacePrevious('spec-trained', createModel({ hidden: 4 }));
+      expect(printed.join('\n')).to.include("'spec-trained' now holds a new, untrained model").and.include('Train it again');
+    } finally {
+      console.log = log;
+      replacePrevious('spec-trained', { dispose: () => undefined });
+      tf.dispose([x, y]);
+    }
+  });
+});

@@ -138,17 +138,21 @@ export function robustNoise(values: Float32Array): number {
  * column, whose pixels above `level` reach from within 5 % of one edge to
  * within 5 % of the other with no gap over 2 % of the side. A digit never
  * spans a photo from edge to edge; a ruled line or the sheet's edge does.
- * Returns how many rows and columns were erased.
+ * Where a stroke at least `keep` strong crosses or touches the line (strong
+ * just beside the band of line rows), its pixels stay. Returns how many rows
+ * and columns were found.
  */
-export function eraseCrossingLines(ink: Float32Array, width: number, height: number, level: number): { rows: number; columns: number } {
-  const crossing = (get: (i: number) => number, length: number): boolean => {
+export function eraseCrossingLines(ink: Float32Array, width: number, height: number, level: number, keep: number): { rows: number; columns: number } {
+  // Too small a picture to hold a line and a digit apart (MNIST's own 28×28, a tiny canvas).
+  if (width < 48 || height < 48) return { rows: 0, columns: 0 };
+  const crossing = (at: (i: number) => number, length: number): boolean => {
     const edge = Math.max(1, Math.floor(0.05 * length));
     const maxGap = Math.max(1, Math.floor(0.02 * length));
     let first = -1;
     let last = -1;
     let gap = 0;
     for (let i = 0; i < length; i++) {
-      if (get(i) > level) {
+      if (ink[at(i)] > level) {
         if (first < 0) { if (i > edge) return false; first = i; }
         last = i;
         gap = 0;
@@ -158,15 +162,28 @@ export function eraseCrossingLines(ink: Float32Array, width: number, height: num
     }
     return first >= 0 && last >= length - 1 - edge;
   };
-  // Too small a picture to hold a line and a digit apart (MNIST's own 28×28, a tiny canvas).
-  if (width < 48 || height < 48) return { rows: 0, columns: 0 };
-  const rows: number[] = [];
-  for (let y = 0; y < height; y++) if (crossing((x) => ink[y * width + x], width)) rows.push(y);
-  const columns: number[] = [];
-  for (let x = 0; x < width; x++) if (crossing((y) => ink[y * width + x], height)) columns.push(x);
-  for (const y of rows) ink.fill(0, y * width, (y + 1) * width);
-  for (const x of columns) for (let y = 0; y < height; y++) ink[y * width + x] = 0;
-  return { rows: rows.length, columns: columns.length };
+  // Lines as bands of neighbouring rows (or columns); `at(line, i)` is pixel i along line `line`.
+  const erase = (lines: number, length: number, at: (line: number, i: number) => number): number => {
+    const hit: boolean[] = [];
+    for (let l = 0; l < lines; l++) hit.push(crossing((i) => at(l, i), length));
+    let found = 0;
+    for (let l0 = 0; l0 < lines; l0++) {
+      if (!hit[l0] || (l0 > 0 && hit[l0 - 1])) continue;
+      let l1 = l0;
+      while (l1 + 1 < lines && hit[l1 + 1]) l1++;
+      found += l1 - l0 + 1;
+      for (let i = 0; i < length; i++) {
+        const before = l0 > 0 ? ink[at(l0 - 1, i)] : 0;
+        const after = l1 + 1 < lines ? ink[at(l1 + 1, i)] : 0;
+        if (before >= keep || after >= keep) continue;
+        for (let l = l0; l <= l1; l++) ink[at(l, i)] = 0;
+      }
+    }
+    return found;
+  };
+  const rows = erase(height, width, (y, x) => y * width + x);
+  const columns = erase(width, height, (x, y) => y * width + x);
+  return { rows, columns };
 }
 
 interface Piece {
@@ -234,8 +251,8 @@ export function digitInk(ink: Float32Array, width: number, height: number, faint
   const faint = Math.max(faintFraction * strongest, 3.5 * noise);
   const empty: InkMask = { ink, box: null, strong: 0, faint, noise };
   if (!(strongest > 0)) return empty;
-  eraseCrossingLines(ink, width, height, Math.max(faint, 0.25 * strongest));
   const strong = Math.max(faint, otsuThreshold(ink, strongest));
+  eraseCrossingLines(ink, width, height, faint, strong);
   const label = new Int32Array(ink.length);
   const all = pieces(ink, width, height, strong, label);
   if (all.length === 0) return empty;

@@ -1,6 +1,6 @@
 // How well a student's own digit is read from a photo: accuracy of the course's
 // Dense model (and the extension's CNN) on digits rendered as photos by
-// test/own-digit/photo-render.ts, clean and with each disturbance, for several
+// src/own-digit/photo-render.ts, clean and with each disturbance, for several
 // ways to find the digit (the crop). Also MNIST's test digits put on paper and
 // read back through readDigitImage, against the same digits fed directly, and
 // the peak memory of reading a large JPEG. Not a test, and not part of
@@ -18,7 +18,7 @@ import { predictLabels } from '../src/evaluate/predict';
 import { borderBrightness, frameDigit, RasterImage, toGrayscale } from '../src/own-digit/preprocess';
 import { otsuThreshold } from '../src/own-digit/ink-mask';
 import { decodeImage, readDigitImage } from '../src/own-digit/image-file';
-import { DISTURBANCES, Disturbance, mnistOnPaper, renderPhoto, seeded, strokeDigit } from '../test/own-digit/photo-render';
+import { DISTURBANCES, Disturbance, mnistOnPaper, renderPhoto, seeded, strokeDigit } from '../src/own-digit/photo-render';
 import type * as tf from '@tensorflow/tfjs';
 
 function option(name: string): string | undefined {

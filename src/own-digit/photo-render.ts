@@ -1,11 +1,13 @@
-// Photos of handwritten digits, rendered here with a fixed seed, to test the
-// preprocessing on what a student's camera gives rather than on what our code
-// expects: digits drawn as pen strokes (not MNIST's: our own stroke shapes,
-// slant, width, size, position, rotation ±15°), or MNIST's test digits put on
-// paper, each optionally disturbed by sensor noise, salt-and-pepper specks, a
-// ruled line, the sheet's edge, a shadow gradient, JPEG at quality 50, blue
-// ballpoint ink or chalk on a dark board. Shared by test/own-digit/photos.spec.ts
-// and bench/own-digit-photos.ts.
+/**
+ * Photos of handwritten digits, rendered with a fixed seed, to try the
+ * preprocessing on what a student's camera gives rather than on what our code
+ * expects: digits drawn as pen strokes (not MNIST's: our own stroke shapes,
+ * slant, width, size, position, rotation ±15°), or any 28×28 digit (MNIST's)
+ * put on paper, disturbed by sensor noise, salt-and-pepper specks, a ruled
+ * line, the sheet's edge, a shadow gradient, JPEG at quality 50, blue
+ * ballpoint ink or chalk on a dark board. Used by the workbook (a noisy photo
+ * of a test digit), test/own-digit/photos.spec.ts and bench/own-digit-photos.ts.
+ */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 
@@ -100,7 +102,8 @@ export function mnistInk(images: Uint8Array, k: number): InkImage {
 export interface PhotoOptions {
   width?: number;
   height?: number;
-  disturbance?: Disturbance;
+  /** One disturbance, or several at once (default 'clean'). */
+  disturbance?: Disturbance | Disturbance[];
   /** Digit height as a fraction of the photo's height (default 0.45–0.7 at random). */
   size?: number;
   /** Rotation in degrees (default ±15 at random). */
@@ -125,7 +128,8 @@ export interface Photo { rgba: Uint8Array; width: number; height: number; file: 
 export function renderPhoto(digit: InkImage, random: Random, options: PhotoOptions = {}): Photo {
   const width = options.width ?? 120;
   const height = options.height ?? 150;
-  const disturbance = options.disturbance ?? 'clean';
+  const list = ([] as Disturbance[]).concat(options.disturbance ?? 'clean');
+  const has = (d: Disturbance): boolean => list.includes(d);
   const size = (options.size ?? 0.45 + random() * 0.25) * height;
   const angle = ((options.rotation ?? (random() - 0.5) * 30) * Math.PI) / 180;
   const scale = size / digit.side;
@@ -133,7 +137,7 @@ export function renderPhoto(digit: InkImage, random: Random, options: PhotoOptio
   const cx = reach + random() * Math.max(0, width - 2 * reach);
   const cy = reach + random() * Math.max(0, height - 2 * reach);
   const paper = [232 + random() * 16, 228 + random() * 16, 215 + random() * 20];
-  const inkColour = disturbance === 'blue-ballpoint' ? [35, 55, 150] : [25, 25, 30];
+  const inkColour = has('blue-ballpoint') ? [35, 55, 150] : [25, 25, 30];
   const cos = Math.cos(angle);
   const sin = Math.sin(angle);
   // Disturbances that are part of the scene, drawn under or around the ink.
@@ -152,33 +156,33 @@ export function renderPhoto(digit: InkImage, random: Random, options: PhotoOptio
       const sy = (-sin * dx + cos * dy) / scale + digit.side / 2;
       const a = sample(digit, sx, sy);
       let colour = paper.slice();
-      if (disturbance === 'ruled-line') {
+      if (has('ruled-line')) {
         const cover = Math.max(0, Math.min(1, lineWidth / 2 - Math.abs(y + 0.5 - lineY) + 0.5));
         colour = colour.map((c, i) => c * (1 - cover) + [150, 175, 225][i] * cover);
       }
       colour = colour.map((c, i) => c * (1 - a) + inkColour[i] * a);
-      if (disturbance === 'sheet-edge') {
+      if (has('sheet-edge')) {
         const inside = [x, width - 1 - x, y, height - 1 - y][edgeSide];
         if (inside < edgeDepth) colour = [70, 55, 45]; // the table beyond the sheet
       }
-      if (disturbance === 'shadow') {
+      if (has('shadow')) {
         const t = ((x / width - 0.5) * Math.cos(shadowAngle) + (y / height - 0.5) * Math.sin(shadowAngle)) + 0.5;
         const light = 1 - 0.45 * Math.max(0, Math.min(1, t));
         colour = colour.map((c) => c * light);
       }
-      if (disturbance === 'light-on-dark') colour = colour.map((c) => 255 - c); // chalk on a dark board
-      if (disturbance === 'noise') {
+      if (has('light-on-dark')) colour = colour.map((c) => 255 - c); // chalk on a dark board
+      if (has('noise')) {
         // Mostly brightness noise (what survives a phone's colour processing), a little per channel.
         const shared = NOISE_SIGMA * 0.9 * gaussian(random);
         colour = colour.map((c) => c + shared + NOISE_SIGMA * 0.3 * gaussian(random));
       }
-      if (disturbance === 'salt-and-pepper' && random() < 0.01) colour = random() < 0.5 ? [0, 0, 0] : [255, 255, 255];
+      if (has('salt-and-pepper') && random() < 0.01) colour = random() < 0.5 ? [0, 0, 0] : [255, 255, 255];
       const at = (y * width + x) * 4;
       for (let c = 0; c < 3; c++) rgba[at + c] = Math.max(0, Math.min(255, Math.round(colour[c])));
       rgba[at + 3] = 255;
     }
   }
-  if (disturbance === 'jpeg-50') {
+  if (has('jpeg-50')) {
     const file = jpeg.encode({ data: rgba, width, height }, 50).data;
     return { rgba: jpeg.decode(file, { useTArray: true }).data, width, height, file };
   }
@@ -188,6 +192,20 @@ export function renderPhoto(digit: InkImage, random: Random, options: PhotoOptio
 }
 
 /** MNIST digit on paper, as a student would print and photograph it: dark ink, 3× larger, upright, off-centre. */
-export function mnistOnPaper(images: Uint8Array, k: number, random: Random): Photo {
-  return renderPhoto(mnistInk(images, k), random, { size: (3 * 28) / 150, rotation: 0 });
+export function mnistOnPaper(images: Uint8Array, k: number, random: Random, disturbance: Disturbance | Disturbance[] = 'clean'): Photo {
+  return renderPhoto(mnistInk(images, k), random, { size: (3 * 28) / 150, rotation: 0, disturbance });
+}
+
+/**
+ * A photo (PNG bytes, 120×150) of the 28×28 digit `pixels` (0–255, light
+ * on dark, as MNIST stores it) written on paper, with the given disturbances:
+ * by default what a dim phone camera adds, sensor noise of 6 % of full scale
+ * and dark specks, on ruled paper.
+ */
+export function digitPhotoPng(pixels: ArrayLike<number>, options: { disturbance?: Disturbance | Disturbance[]; seed?: number } = {}): Buffer {
+  if (pixels.length !== 784) throw new Error(`digitPhotoPng: expected the 784 pixels of one 28×28 image, got ${pixels.length}.`);
+  const ink = new Float32Array(784);
+  for (let i = 0; i < 784; i++) ink[i] = Math.max(0, Math.min(1, pixels[i] / 255));
+  const disturbance = options.disturbance ?? ['noise', 'salt-and-pepper', 'ruled-line'];
+  return renderPhoto({ ink, side: 28 }, seeded(options.seed ?? 1), { size: 0.6, disturbance }).file;
 }

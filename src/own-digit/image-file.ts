@@ -1,10 +1,15 @@
 /**
  * A student's own digit from an image file: a photo of paper or a drawing
- * saved as PNG or JPEG. The file is decoded in pure JavaScript (pngjs,
- * jpeg-js: nothing native to install), turned upright when a phone's EXIF
- * orientation says so, and put through the same MNIST-style preprocessing
- * as the draw page (src/own-digit/preprocess.ts), polarity detected from the border,
- * since photos of paper are dark ink on a light background.
+ * saved as PNG or JPEG. The header is read first and a size this process
+ * should not decode is refused with the limit and how to shrink the photo
+ * (a 68-byte PNG can claim 2^31−1 pixels a side). The file is decoded in pure
+ * JavaScript (pngjs, jpeg-js: nothing native to install), a large photo
+ * reduced to about a thousand pixels a side (a JPEG while decoding, so a
+ * 50 MP phone photo fits in bounded memory), turned upright when a phone's
+ * EXIF orientation says so, and put through the same MNIST-style
+ * preprocessing as the draw page (src/own-digit/preprocess.ts), polarity
+ * detected from the border, since photos of paper are dark ink on a light
+ * background.
  */
 import * as fs from 'fs';
 import * as path from 'path';

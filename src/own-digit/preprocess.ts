@@ -1,8 +1,10 @@
 /**
  * MNIST-style preprocessing of a hand-drawn or photographed digit, so that
  * the course's model (trained on MNIST) reads it the way it reads MNIST:
- * grayscale → ink polarity (MNIST is light ink on black) → background
- * removed → crop to the ink's bounding box → scale the box into 20×20
+ * grayscale → ink polarity (MNIST is light ink on black) → the paper's
+ * brightness removed, measured locally (a shadow is not ink) → the digit's
+ * ink found among noise, specks, ruled lines and the sheet's edge
+ * (./ink-mask.ts) → crop to its bounding box → scale the box into 20×20
  * keeping the aspect ratio (area averaging when shrinking, bilinear when
  * enlarging) → place it in a 28×28 frame so that its centre of mass sits at
  * (14, 14) → values in [0, 1]. That is how LeCun et al. built MNIST from
@@ -11,7 +13,8 @@
  * One module serves Node, the notebook and the draw page: it is pure
  * TypeScript over typed arrays, with no import at all (no tfjs, no DOM, no
  * Node), because the draw server hands its compiled CommonJS to the browser
- * in a small module shim. It imports only ./image-size and ./stats, both
+ * in a small module shim. It imports only ../data/image-size, ../data/stats
+ * and ./ink-mask (which finds the digit's ink in a noisy photo), all
  * import-free, which the shim carries along.
  */
 import { IMAGE_SIDE } from '../data/image-size';

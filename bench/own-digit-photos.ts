@@ -7,9 +7,15 @@
 // `npm run bench`; it chose the crop in src/own-digit/ink-mask.ts.
 //
 //   npx ts-node -T bench/own-digit-photos.ts --dense DIR [--cnn DIR] [--count 500] [--mnist 10000] [--jpeg FILE]
+//     [--uci digits.csv.gz] [--sections strokes,mnist,uci,jpeg]
 //
 // DIR is a model saved with saveModel (model.json + weights.bin), e.g. out/model from `npm start`.
+// --uci: the UCI handwritten digits (1,797 of them, 8×8, 0–16) as scikit-learn ships them in
+// sklearn/datasets/data/digits.csv.gz (in its wheel: unzip it from `pip download scikit-learn --no-deps`);
+// handwriting that is not MNIST's, upscaled onto paper, clean and with sensor noise.
 import * as fs from 'fs';
+import * as zlib from 'zlib';
+import { spawnSync } from 'child_process';
 import { initBackend } from '../src/backend';
 import { loadMnist } from '../src/data/mnist';
 import { prepareSamples, Samples } from '../src/data/prepare';
@@ -106,58 +112,86 @@ async function main(): Promise<void> {
   const cnnDir = option('cnn');
   if (cnnDir !== undefined) models.push(['CNN', await loadModel(cnnDir)]);
   const count = Number(option('count') ?? 500);
+  const sections = (option('sections') ?? 'strokes,mnist,uci,jpeg').split(',');
 
   // 1. Our stroke digits as photos: the same digits and placements clean and with each disturbance.
   const labels = Uint8Array.from({ length: count }, (_, k) => k % 10);
   const conditions: Disturbance[] = ['clean', ...DISTURBANCES];
-  const files = new Map<Disturbance, Buffer[]>();
-  for (const disturbance of conditions) {
-    files.set(disturbance, Array.from(labels, (digit, k) => renderPhoto(strokeDigit(digit, seeded(k)), seeded(100000 + k), { disturbance }).file));
-  }
-  console.log(`\n## Stroke digits as photos (${count}, 120×150), accuracy %\n`);
-  for (const [name, model] of models) {
-    console.log(`\n### ${name}\n\n| crop | ${conditions.join(' | ')} | worst drop |\n| --- |${conditions.map(() => ' ---: |').join('')} ---: |`);
-    for (const [method, read] of Object.entries(METHODS)) {
-      if (name === 'CNN' && !method.endsWith('(now)') && !method.endsWith('(before)')) continue;
-      const scores = conditions.map((d) => {
-        const x = new Float32Array(count * 784);
-        (files.get(d) ?? []).forEach((file, k) => x.set(read(file), k * 784));
-        return accuracy(model, x, labels);
-      });
-      const worst = Math.max(...scores.slice(1).map((s) => scores[0] - s));
-      console.log(`| ${method} | ${scores.map(pct).join(' | ')} | ${pct(worst)} |`);
+  if (sections.includes('strokes')) {
+    const files = new Map<Disturbance, Buffer[]>();
+    for (const disturbance of conditions) {
+      files.set(disturbance, Array.from(labels, (digit, k) => renderPhoto(strokeDigit(digit, seeded(k)), seeded(100000 + k), { disturbance }).file));
+    }
+    console.log(`\n## Stroke digits as photos (${count}, 120×150), accuracy %\n`);
+    for (const [name, model] of models) {
+      console.log(`\n### ${name}\n\n| crop | ${conditions.join(' | ')} | worst drop |\n| --- |${conditions.map(() => ' ---: |').join('')} ---: |`);
+      for (const [method, read] of Object.entries(METHODS)) {
+        if (name === 'CNN' && !method.endsWith('(now)') && !method.endsWith('(before)')) continue;
+        const scores = conditions.map((d) => {
+          const x = new Float32Array(count * 784);
+          (files.get(d) ?? []).forEach((file, k) => x.set(read(file), k * 784));
+          return accuracy(model, x, labels);
+        });
+        const worst = Math.max(...scores.slice(1).map((s) => scores[0] - s));
+        console.log(`| ${method} | ${scores.map(pct).join(' | ')} | ${pct(worst)} |`);
+      }
     }
   }
 
   // 2. MNIST's test digits on paper, read back, against the same digits fed directly; and the `threshold` option's cost.
-  const mnist = await loadMnist({});
-  const n = Number(option('mnist') ?? 10000);
-  const test = prepareSamples(mnist.test, { limit: n });
-  const paper = Array.from({ length: n }, (_, k) => mnistOnPaper(mnist.test.images, k, seeded(200000 + k)).file);
-  console.log(`\n## MNIST test digits (${n}) on paper, read back through readDigitImage, accuracy %\n`);
-  console.log('| model | fed directly | on paper, threshold 0.1 (default) | 0.2 | 0.3 |\n| --- | ---: | ---: | ---: | ---: |');
-  for (const [name, model] of models) {
-    const direct = accuracy(model, test.x, test.y);
-    const read = [0.1, 0.2, 0.3].map((threshold) => {
-      const x = new Float32Array(n * 784);
-      paper.forEach((file, k) => x.set(readDigitImage(file, { threshold }).pixels, k * 784));
-      return accuracy(model, x, test.y);
-    });
-    console.log(`| ${name} | ${pct(direct)} | ${read.map((r) => `${pct(r)} (${((r - direct) * 100).toFixed(2)})`).join(' | ')} |`);
+  if (sections.includes('mnist')) {
+    const mnist = await loadMnist({});
+    const n = Number(option('mnist') ?? 10000);
+    const test = prepareSamples(mnist.test, { limit: n });
+    const paper = Array.from({ length: n }, (_, k) => mnistOnPaper(mnist.test.images, k, seeded(200000 + k)).file);
+    console.log(`\n## MNIST test digits (${n}) on paper, read back through readDigitImage, accuracy %\n`);
+    console.log('| model | fed directly | on paper, threshold 0.1 (default) | 0.2 | 0.3 |\n| --- | ---: | ---: | ---: | ---: |');
+    for (const [name, model] of models) {
+      const direct = accuracy(model, test.x, test.y);
+      const read = [0.1, 0.2, 0.3].map((threshold) => {
+        const x = new Float32Array(n * 784);
+        paper.forEach((file, k) => x.set(readDigitImage(file, { threshold }).pixels, k * 784));
+        return accuracy(model, x, test.y);
+      });
+      console.log(`| ${name} | ${pct(direct)} | ${read.map((r) => `${pct(r)} (${((r - direct) * 100).toFixed(2)})`).join(' | ')} |`);
+    }
   }
 
-  // 3. Reading a large JPEG: time and peak resident memory.
+  // 3. The UCI handwritten digits (not MNIST's writers, nor its scanning), upscaled onto paper.
+  const uci = option('uci');
+  if (uci !== undefined && sections.includes('uci')) {
+    const rows = zlib.gunzipSync(fs.readFileSync(uci)).toString('utf8').trim().split('\n').map((line) => line.split(',').map(Number));
+    const y = Uint8Array.from(rows, (r) => r[64]);
+    console.log(`\n## UCI handwritten digits (${rows.length}, 8×8 upscaled onto 120×150 paper, rotation ±15°), accuracy %\n`);
+    console.log(`| model | ${['clean', 'noise', 'salt-and-pepper', 'shadow'].join(' | ')} |\n| --- | ---: | ---: | ---: | ---: |`);
+    const photos = (['clean', 'noise', 'salt-and-pepper', 'shadow'] as Disturbance[]).map((disturbance) => {
+      const x = new Float32Array(rows.length * 784);
+      rows.forEach((r, k) => {
+        const ink = Float32Array.from(r.slice(0, 64), (v) => v / 16);
+        x.set(readDigitImage(renderPhoto({ ink, side: 8 }, seeded(300000 + k), { disturbance }).file).pixels, k * 784);
+      });
+      return x;
+    });
+    for (const [name, model] of models) console.log(`| ${name} | ${photos.map((x) => pct(accuracy(model, x, y))).join(' | ')} |`);
+  }
+
+  // 4. Reading a large JPEG: time, and the peak resident memory of a process that reads only it
+  //    (process.resourceUsage().maxRSS), against one that loads the same modules and reads nothing.
   const big = option('jpeg');
-  if (big !== undefined) {
-    let peak = process.memoryUsage().rss;
-    const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 10);
-    const before = process.memoryUsage().rss;
-    const started = Date.now();
-    const image = readDigitImage(fs.readFileSync(big), { name: big });
-    peak = Math.max(peak, process.memoryUsage().rss);
-    clearInterval(timer);
-    console.log(`\n## ${big}: ${image.width}×${image.height}, read in ${((Date.now() - started) / 1000).toFixed(1)} s, ` +
-      `resident memory ${(before / 1e6).toFixed(0)} MB before, peak ${(peak / 1e6).toFixed(0)} MB (sampled every 10 ms)`);
+  if (big !== undefined && sections.includes('jpeg')) {
+    const peak = (read: boolean): { mb: number; seconds: number } => {
+      const script = `const { readDigitImage } = require(${JSON.stringify(require.resolve('../src/own-digit/image-file'))});` +
+        `const t = Date.now(); ${read ? `const image = readDigitImage(${JSON.stringify(big)});` : ''}` +
+        'console.log(JSON.stringify({ mb: process.resourceUsage().maxRSS / 1024, seconds: (Date.now() - t) / 1000 }));';
+      const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { encoding: 'utf8' });
+      if (child.status !== 0) throw new Error(child.stderr);
+      return JSON.parse(child.stdout.trim().split('\n').pop() ?? '{}') as { mb: number; seconds: number };
+    };
+    const idle = peak(false);
+    const reading = peak(true);
+    const { width, height } = readDigitImage(big);
+    console.log(`\n## ${big}: ${width}×${height} (${(width * height / 1e6).toFixed(1)} MP), read in ${reading.seconds.toFixed(1)} s; ` +
+      `peak resident memory ${reading.mb.toFixed(0)} MB, against ${idle.mb.toFixed(0)} MB for the same process reading nothing`);
   }
 }
 

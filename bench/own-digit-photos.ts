@@ -146,13 +146,14 @@ async function main(): Promise<void> {
     const paper = Array.from({ length: n }, (_, k) => mnistOnPaper(mnist.test.images, k, seeded(200000 + k)).file);
     console.log(`\n## MNIST test digits (${n}) on paper, read back through readDigitImage, accuracy %\n`);
     console.log('| model | fed directly | on paper, threshold 0.1 (default) | 0.2 | 0.3 |\n| --- | ---: | ---: | ---: | ---: |');
+    const inputs = [0.1, 0.2, 0.3].map((threshold) => {
+      const x = new Float32Array(n * 784);
+      paper.forEach((file, k) => x.set(readDigitImage(file, { threshold }).pixels, k * 784));
+      return x;
+    });
     for (const [name, model] of models) {
       const direct = accuracy(model, test.x, test.y);
-      const read = [0.1, 0.2, 0.3].map((threshold) => {
-        const x = new Float32Array(n * 784);
-        paper.forEach((file, k) => x.set(readDigitImage(file, { threshold }).pixels, k * 784));
-        return accuracy(model, x, test.y);
-      });
+      const read = inputs.map((x) => accuracy(model, x, test.y));
       console.log(`| ${name} | ${pct(direct)} | ${read.map((r) => `${pct(r)} (${((r - direct) * 100).toFixed(2)})`).join(' | ')} |`);
     }
   }

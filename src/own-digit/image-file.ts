@@ -67,8 +67,8 @@ export interface ReadDigitImageOptions extends PreprocessOptions {
  * 9248×6936, what "64 MP" phone cameras give; "50 MP" ones give 8160×6120).
  * Measured with bench/own-digit-photos.ts, reading a 50 MP JPEG (8160×6120)
  * peaked at 830 MB resident, 680 MB above the process's own 150 MB (25 MP:
- * 350 MB above), so about 1 GB at this limit; a PNG is decoded whole by
- * pngjs, about 9 bytes a pixel.
+ * 350 MB above), so about 1 GB at this limit. A PNG is decoded whole by
+ * pngjs (not measured; phones save photos as JPEG).
  */
 export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
 /** The longest side an image file may have (a long panorama is no photo of one digit). */

@@ -166,11 +166,16 @@ export function eraseCrossingLines(ink: Float32Array, width: number, height: num
   const erase = (lines: number, length: number, at: (line: number, i: number) => number): number => {
     const hit: boolean[] = [];
     for (let l = 0; l < lines; l++) hit.push(crossing((i) => at(l, i), length));
+    const margin = Math.max(1, Math.floor(0.03 * lines));
     let found = 0;
     for (let l0 = 0; l0 < lines; l0++) {
       if (!hit[l0] || (l0 > 0 && hit[l0 - 1])) continue;
       let l1 = l0;
       while (l1 + 1 < lines && hit[l1 + 1]) l1++;
+      // A digit cropped tightly can run edge to edge too, as a 7's bar along
+      // the top or a 2's along the bottom: a band at the picture's border
+      // stays (a line there is frame clutter, dropped by the piece test).
+      if (l0 < margin || l1 >= lines - margin) continue;
       found += l1 - l0 + 1;
       for (let i = 0; i < length; i++) {
         const before = l0 > 0 ? ink[at(l0 - 1, i)] : 0;

@@ -108,6 +108,18 @@ describe('reading photos of handwritten digits', function () {
       expect(found?.width).to.be.at.most(14);
     });
 
+    it('but not the bar of a 7 cropped so tightly that it runs edge to edge', () => {
+      // A 100×100 crop: the bar is rows 1–10 across the whole width, the stem a diagonal down to the bottom.
+      const data = new Uint8Array(100 * 100 * 4).fill(240);
+      for (let y = 1; y < 11; y++) for (let x = 0; x < 100; x++) data.set([20, 20, 20], (y * 100 + x) * 4);
+      for (let y = 11; y < 100; y++) for (let t = 0; t < 10; t++) data.set([20, 20, 20], (y * 100 + 90 - Math.round((y - 11) * 0.5) + t - 5) * 4);
+      const found = preprocessDigit({ data, width: 100, height: 100 });
+      expect(found.box).to.deep.equal({ x: 0, y: 1, width: 100, height: 99 });
+      // The bar is still in the 28×28 input: a row with ink in 15 or more of its 28 pixels.
+      const widest = Math.max(...Array.from({ length: 28 }, (_, y) => found.pixels.subarray(y * 28, (y + 1) * 28).filter((v) => v > 0.5).length));
+      expect(widest).to.be.at.least(15);
+    });
+
     it('splits ink from paper by the histogram (Otsu): between the two levels', () => {
       const values = Float32Array.from({ length: 1000 }, (_, i) => (i < 800 ? 0.05 : 0.9));
       expect(otsuThreshold(values, 1)).to.be.within(0.05, 0.9);

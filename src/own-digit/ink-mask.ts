@@ -174,8 +174,14 @@ export function eraseCrossingLines(ink: Float32Array, width: number, height: num
       while (l1 + 1 < lines && hit[l1 + 1]) l1++;
       // A digit cropped tightly can run edge to edge too, as a 7's bar along
       // the top or a 2's along the bottom: a band at the picture's border
-      // stays (a line there is frame clutter, dropped by the piece test).
-      if (l0 < margin || l1 >= lines - margin) continue;
+      // with strong ink joined to its inner side stays. The dark table
+      // beyond the sheet's edge has paper on its inner side and goes.
+      const inner = l0 < margin ? l1 + 1 : l1 >= lines - margin ? l0 - 1 : -1;
+      if (inner >= 0 && inner < lines && l1 - l0 + 1 <= 0.12 * lines) {
+        let joined = false;
+        for (let i = 0; i < length && !joined; i++) joined = ink[at(inner, i)] >= keep;
+        if (joined) continue;
+      }
       found += l1 - l0 + 1;
       for (let i = 0; i < length; i++) {
         const before = l0 > 0 ? ink[at(l0 - 1, i)] : 0;
@@ -263,7 +269,9 @@ export function digitInk(ink: Float32Array, width: number, height: number, faint
   if (all.length === 0) return empty;
   const byMass = all.map((p, i) => ({ p, id: i + 1 })).sort((a, b) => b.p.mass - a.p.mass);
   const candidates = byMass.filter(({ p }) => !isClutter(p, width, height));
-  const main = candidates.length > 0 && candidates[0].p.mass >= 0.05 * byMass[0].p.mass ? candidates[0] : byMass[0];
+  // The digit is the biggest piece that is not clutter, unless all such pieces are specks (a digit
+  // cropped so tightly that it touches the border, on noisy paper): then the biggest piece of all.
+  const main = candidates.find(({ p }) => p.area >= Math.max(4, 0.002 * ink.length)) ?? byMass[0];
   // The pieces near the digit join it (a 5's separate bar, a 4 in two
   // strokes, a stroke cut by an erased line); specks a fraction of its size
   // that lie further away do not.

@@ -1,28 +1,40 @@
 /**
  * A student's own digit from an image file: a photo of paper or a drawing
- * saved as PNG or JPEG. The file is decoded in pure JavaScript (pngjs,
- * jpeg-js: nothing native to install), turned upright when a phone's EXIF
- * orientation says so, and put through the same MNIST-style preprocessing
- * as the draw page (src/own-digit/preprocess.ts), polarity detected from the border,
- * since photos of paper are dark ink on a light background.
+ * saved as PNG or JPEG. The header is read first and a size this process
+ * should not decode is refused with the limit and how to shrink the photo
+ * (a 68-byte PNG can claim 2^31−1 pixels a side). The file is decoded in pure
+ * JavaScript (pngjs, jpeg-js: nothing native to install), a large photo
+ * reduced to about a thousand pixels a side (a JPEG while decoding, so a
+ * 50 MP phone photo fits in bounded memory), turned upright when a phone's
+ * EXIF orientation says so, and put through the same MNIST-style
+ * preprocessing as the draw page (src/own-digit/preprocess.ts), polarity
+ * detected from the border, since photos of paper are dark ink on a light
+ * background.
  */
 import * as fs from 'fs';
 import * as path from 'path';
-import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import type * as tf from '@tensorflow/tfjs';
 import { DigitPrediction, predictDigit } from '../evaluate/predict';
 import { BoundingBox, InkPolarity, PreprocessOptions, RasterImage, preprocessDigit } from './preprocess';
+import { ImageFormat, ImageHeader, describeOtherFormat, readImageHeader, sniffFormat } from './image-header';
+import { decodeJpegReduced } from './jpeg-reduced';
+import { DECODED_SIDE, reducePixels, reducedSize, reductionFactor } from './reduce-rgba';
 
-export type ImageFormat = 'png' | 'jpeg';
+export { ImageFormat, sniffFormat };
 
-/** A decoded image: 8-bit RGBA, upright. */
+/** A decoded image: 8-bit RGBA, upright, reduced to at most DECODED_SIDE pixels a side. */
 export interface DecodedImage extends RasterImage {
   data: Uint8Array;
   channels: 4;
   format: ImageFormat;
   /** The EXIF orientation that was applied (1 = none); JPEG only. */
   orientation: number;
+  /** Size in the file, upright (width and height above are after reduction). */
+  fileWidth: number;
+  fileHeight: number;
+  /** File pixels per decoded pixel along each side: 1, or the whole factor a large photo was reduced by. */
+  reduction: number;
 }
 
 /** A digit image ready for the model. */
@@ -37,7 +49,7 @@ export interface DigitImage {
   polarity: InkPolarity;
   /** True when no ink stands out from the background: `pixels` are all 0. */
   empty: boolean;
-  /** The ink's bounding box in the image; null when empty. */
+  /** The ink's bounding box in the file's pixels (upright); null when empty. */
   box: BoundingBox | null;
 }
 
@@ -51,44 +63,21 @@ export interface ReadDigitImageOptions extends PreprocessOptions {
 }
 
 /**
- * Photos carry sensor and JPEG noise that the clean canvas does not, so
- * ink weaker than a fifth of the strongest is taken as background here
- * (preprocessDigit's own default suits clean drawings: 0.1). Measured on
- * MNIST, thresholds up to 0.3 leave a trained model's accuracy unchanged.
+ * The most pixels an image file may have: 64 megapixels (2^26, e.g.
+ * 9248×6936, what "64 MP" phone cameras give; "50 MP" ones give 8160×6120).
+ * Measured with bench/own-digit-photos.ts, reading a 50 MP JPEG (8160×6120)
+ * peaked at 830 MB resident, 680 MB above the process's own 150 MB (25 MP:
+ * 350 MB above), so about 1 GB at this limit. A PNG is decoded whole by
+ * pngjs (not measured; phones save photos as JPEG).
  */
-const FILE_THRESHOLD = 0.2;
+export const MAX_IMAGE_PIXELS = 64 * 1024 * 1024;
+/** The longest side an image file may have (a long panorama is no photo of one digit). */
+export const MAX_IMAGE_SIDE = 20000;
 
 const EXPECTED = 'expected a PNG or JPEG image of a handwritten digit';
 
-function hasPrefix(bytes: Uint8Array, prefix: number[], at = 0): boolean {
-  return bytes.length >= at + prefix.length && prefix.every((b, i) => bytes[at + i] === b);
-}
-
 function ascii(bytes: Uint8Array, from: number, to: number): string {
   return String.fromCharCode(...bytes.subarray(from, Math.min(to, bytes.length)));
-}
-
-/** The format, judged by the first bytes rather than the name (a .jpg may hold a PNG). */
-export function sniffFormat(bytes: Uint8Array): ImageFormat | undefined {
-  if (hasPrefix(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'png';
-  if (hasPrefix(bytes, [0xff, 0xd8, 0xff])) return 'jpeg';
-  return undefined;
-}
-
-/** Names common formats we do not read, so the error can say what the file is. */
-function describeOtherFormat(bytes: Uint8Array): string | undefined {
-  const head = ascii(bytes, 0, 64).trimStart().toLowerCase();
-  if (ascii(bytes, 0, 4) === 'GIF8') return 'GIF';
-  if (ascii(bytes, 0, 2) === 'BM') return 'BMP';
-  if (ascii(bytes, 0, 4) === 'RIFF' && ascii(bytes, 8, 12) === 'WEBP') return 'WebP';
-  if (hasPrefix(bytes, [0x49, 0x49, 0x2a, 0x00]) || hasPrefix(bytes, [0x4d, 0x4d, 0x00, 0x2a])) return 'TIFF';
-  if (ascii(bytes, 4, 8) === 'ftyp') {
-    const brand = ascii(bytes, 8, 12);
-    return /^(heic|heix|hevc|mif1|msf1)$/.test(brand) ? 'HEIC/HEIF (iPhone photo)' : brand === 'avif' ? 'AVIF' : 'ISO media (video or HEIC)';
-  }
-  if (ascii(bytes, 0, 4) === '%PDF') return 'PDF';
-  if (head.startsWith('<svg') || (head.startsWith('<?xml') && ascii(bytes, 0, 512).includes('<svg'))) return 'SVG';
-  return undefined;
 }
 
 function unsupported(name: string, bytes: Uint8Array): Error {
@@ -97,6 +86,34 @@ function unsupported(name: string, bytes: Uint8Array): Error {
   const what = kind === undefined ? 'neither a PNG nor a JPEG (its first bytes match neither)' : `a ${kind} file, not a PNG or JPEG`;
   return new Error(`${name} is ${what}: ${EXPECTED}. Convert it to PNG, e.g. export it as PNG from an image ` +
     `editor, or run \`convert ${path.basename(name)} digit.png\` (ImageMagick).`);
+}
+
+const SHRINK_HOW = 'Shrink it first: crop the photo to the digit, or save a smaller copy ' +
+  '(e.g. `convert photo.jpg -resize 2000x2000 digit.jpg` with ImageMagick, or set the camera to 12 MP).';
+
+/** Refuses, before decoding, a size this process should not decode; says the limit and how to shrink. */
+function checkSize(name: string, header: ImageHeader): void {
+  const { width, height } = header;
+  const label = header.format === 'png' ? 'PNG' : 'JPEG';
+  if (width === 0 || height === 0) {
+    throw new Error(`${name} is a ${label} file whose header gives a size of ${width}×${height} pixels: it is damaged ` +
+      '(or a JPEG that gives its height only at the end, which jpeg-js cannot read). Save or export it again as PNG or JPEG.');
+  }
+  const pixels = width * height;
+  if (width > MAX_IMAGE_SIDE || height > MAX_IMAGE_SIDE || pixels > MAX_IMAGE_PIXELS) {
+    throw new Error(`${name} is a ${label} file of ${width}×${height} pixels (${(pixels / 1e6).toFixed(1)} megapixels), ` +
+      `larger than this reader takes: at most ${MAX_IMAGE_PIXELS / 1024 / 1024} megapixels (2^26 pixels) and ` +
+      `${MAX_IMAGE_SIDE} pixels a side. ${SHRINK_HOW}`);
+  }
+  if (header.format === 'jpeg') {
+    if (header.process !== 'baseline' && header.process !== 'extended' && header.process !== 'progressive') {
+      throw new Error(`${name} is a ${header.process} JPEG, which the JPEG reader (jpeg-js) does not decode: ` +
+        'only baseline and progressive JPEGs, which is what cameras and image editors write. Save it again as PNG, or as an ordinary JPEG.');
+    }
+    if (![1, 3, 4].includes(header.components ?? 0)) {
+      throw new Error(`${name} is a JPEG with ${header.components} colour components: ${EXPECTED} in gray, colour or CMYK. Save it again as PNG.`);
+    }
+  }
 }
 
 /**
@@ -165,7 +182,12 @@ function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-/** Decodes PNG or JPEG bytes to upright 8-bit RGBA. `name` labels error messages. */
+/**
+ * Decodes PNG or JPEG bytes to upright 8-bit RGBA, reduced by a whole
+ * factor to at most DECODED_SIDE pixels a side. The header is read first:
+ * a size over MAX_IMAGE_PIXELS or MAX_IMAGE_SIDE is refused before any
+ * decoding. `name` labels error messages.
+ */
 export function decodeImage(bytes: Uint8Array, name = 'the image'): DecodedImage {
   if (!(bytes instanceof Uint8Array)) {
     throw new Error(`decodeImage: expected the file's bytes as a Buffer or Uint8Array, got ${bytes === null ? 'null' : typeof bytes}.`);
@@ -173,20 +195,36 @@ export function decodeImage(bytes: Uint8Array, name = 'the image'): DecodedImage
   const format = sniffFormat(bytes);
   if (format === undefined) throw unsupported(name, bytes);
   const label = format === 'png' ? 'PNG' : 'JPEG';
+  const damaged = (reason: string): Error => new Error(`${name} starts like a ${label} file but could not be decoded (${reason}): ` +
+    'it is probably truncated or damaged. Save or export it again as PNG or JPEG.');
+  let header: ImageHeader;
+  try {
+    header = readImageHeader(bytes);
+  } catch (error) {
+    throw damaged(messageOf(error));
+  }
+  checkSize(name, header);
+  const factor = reductionFactor(header.width, header.height, DECODED_SIDE);
+  let decoded: { data: Uint8Array; width: number; height: number };
   try {
     if (format === 'png') {
-      // pngjs expands every colour type and bit depth to 8-bit RGBA.
+      // pngjs expands every colour type, palette, bit depth (16 → 8) and interlacing to 8-bit RGBA.
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
-      return { data: new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength), width: png.width, height: png.height, channels: 4, format, orientation: 1 };
+      const rgba = new Uint8Array(png.data.buffer, png.data.byteOffset, png.data.byteLength);
+      decoded = { data: reducePixels(rgba, png.width, png.height, 4, factor), ...reducedSize(png.width, png.height, factor) };
+    } else {
+      decoded = decodeJpegReduced(bytes, factor);
     }
-    const decoded = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
-    const orientation = jpegOrientation(bytes);
-    const upright = applyOrientation(decoded.data, decoded.width, decoded.height, orientation);
-    return { ...upright, channels: 4, format, orientation };
   } catch (error) {
-    throw new Error(`${name} starts like a ${label} file but could not be decoded (${messageOf(error)}): ` +
-      `it is probably truncated or damaged. Save or export it again as PNG or JPEG.`);
+    throw damaged(messageOf(error));
   }
+  const orientation = format === 'jpeg' ? jpegOrientation(bytes) : 1;
+  const upright = applyOrientation(decoded.data, decoded.width, decoded.height, orientation);
+  const swap = orientation >= 5;
+  return {
+    ...upright, channels: 4, format, orientation, reduction: factor,
+    fileWidth: swap ? header.height : header.width, fileHeight: swap ? header.width : header.height,
+  };
 }
 
 function readBytes(file: string): Uint8Array {
@@ -214,15 +252,21 @@ export function readDigitImage(source: string | Uint8Array, options: ReadDigitIm
   const bytes = typeof source === 'string' ? readBytes(source) : source;
   const name = options.name ?? (typeof source === 'string' ? source : 'the image');
   const image = decodeImage(bytes, name);
-  const digit = preprocessDigit(image, { threshold: FILE_THRESHOLD, ...options });
+  const digit = preprocessDigit(image, options);
+  // The box back in the file's pixels (the decoded image may be reduced).
+  const k = image.reduction;
+  const box = digit.box === null ? null : {
+    x: digit.box.x * k, y: digit.box.y * k,
+    width: Math.min(image.fileWidth - digit.box.x * k, digit.box.width * k), height: Math.min(image.fileHeight - digit.box.y * k, digit.box.height * k),
+  };
   return {
     pixels: digit.pixels,
-    width: image.width,
-    height: image.height,
+    width: image.fileWidth,
+    height: image.fileHeight,
     format: image.format,
     polarity: digit.polarity,
     empty: digit.empty,
-    box: digit.box,
+    box,
   };
 }
 

@@ -159,7 +159,9 @@ describe('the extension notebooks, executed by Jupyter', function () {
       expect(match, `no line matching ${pattern}`).to.not.equal(null);
       return Number(match![1]);
     };
+    let started = 0;
     before(function () {
+      started = Date.now();
       cells = execute('extension-small-cnn.ipynb', realMnistDir(this));
     });
 
@@ -202,6 +204,13 @@ describe('the extension notebooks, executed by Jupyter', function () {
       expect(out).to.match(/A \(1, 784\) row given to the CNN directly: .*expected .*4 dimension/);
       expect(out).to.match(/28×28×3 given to the CNN: Expected .*28×28×3/);
       expect(out).to.include('first layer of a CNN for 28×28×3 pictures: 28×28×3 → 26×26×32, 3·3·3·32 + 32 = 896');
+    });
+
+    it('saves the CNN where `npm run draw -- --model out/cnn` finds it', () => {
+      expect(text(cells)).to.match(/CNN saved to \.\.\/out\/cnn\/model\.json/);
+      for (const file of ['model.json', 'weights.bin']) {
+        expect(fs.statSync(path.join(ROOT, 'out', 'cnn', file)).mtimeMs, `out/cnn/${file} written by this run`).to.be.at.least(started - 1000);
+      }
     });
   });
 });

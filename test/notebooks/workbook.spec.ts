@@ -230,8 +230,11 @@ describe('the workbook executed by Jupyter (nbclient + tslab kernel, full MNIST)
     expect(spec, 'a JSON object, not a string').to.be.an('object');
   });
 
-  it('reads a digit from a picture of paper (PNG) and predicts 7', () => {
-    expect(textOf(cellWith(executed, 'mw.predictDigitImage(model, photoFile)').outputs)).to.match(/100×120 png, dark-on-light → predicted 7/);
+  it('reads a digit from a noisy photo of ruled paper (PNG) and predicts 7, shown beside its 28×28 input', () => {
+    const cell = cellWith(executed, 'mw.predictDigitImage(model, photoFile)');
+    expect(textOf(cell.outputs)).to.match(/120×150 png, dark-on-light, digit found at \{.*\} → predicted 7/);
+    const shown = (cell.outputs ?? []).map((o) => joined(o.data?.['text/markdown'] as string | string[] | undefined)).join('');
+    expect(shown).to.include('what the model is fed (28×28)').and.include('data:image/png;base64,');
   });
 
   it('answers question 1 by training on raw and normalized pixels', () => {

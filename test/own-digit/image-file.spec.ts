@@ -1,7 +1,12 @@
 // Digit images from files (src/own-digit/image-file.ts): MNIST test image 0 (a 7)
 // turned into what a student would photograph or draw (dark on white,
 // larger, off-centre, PNG or JPEG, a phone's EXIF rotation) is still read
-// as a 7; files that are not PNG/JPEG are refused with a clear message.
+// as a 7; files that are not PNG/JPEG are refused with a clear message;
+// sizes are read from the header first, so a file claiming billions of pixels
+// is refused before decoding and a 25 MP phone photo is read at reduced size;
+// the odd PNGs and JPEGs image editors write (palette, 16-bit, interlaced,
+// progressive, CMYK, gray: test/own-digit/fixtures/, made with ImageMagick, see
+// its README) read like an ordinary PNG.
 import { expect } from 'chai';
 import * as fs from 'fs';
 import * as os from 'os';
@@ -12,7 +17,9 @@ import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
 import { fitSamples } from '../support/fit-samples';
 import { prepareSamples } from '../../src/data/prepare';
-import { decodeImage, jpegOrientation, predictDigitImage, readDigitImage, sniffFormat } from '../../src/own-digit/image-file';
+import { spawnSync } from 'child_process';
+import { decodeImage, jpegOrientation, predictDigitImage, readDigitImage, sniffFormat, MAX_IMAGE_PIXELS } from '../../src/own-digit/image-file';
+import { DECODED_SIDE } from '../../src/own-digit/reduce-rgba';
 import { preprocessDigit } from '../../src/own-digit/preprocess';
 import { realMnist } from '../support/real-data';
 import { errorOf } from '../support/errors';
@@ -109,7 +116,7 @@ describe('reading a digit from a PNG or JPEG file', function () {
     expect(result.image.box?.y).to.be.within(30, 114);
     // The same preprocessing as the draw page, not a variant of it.
     const decoded = decodeImage(fs.readFileSync(file));
-    expect(Array.from(result.image.pixels)).to.deep.equal(Array.from(preprocessDigit(decoded, { threshold: 0.2 }).pixels));
+    expect(Array.from(result.image.pixels)).to.deep.equal(Array.from(preprocessDigit(decoded).pixels));
   });
 
   it('reads a JPEG photo of grey paper as a 7', () => {
@@ -147,6 +154,116 @@ describe('reading a digit from a PNG or JPEG file', function () {
     expect(errorOf(() => predictDigitImage(model, file))).to.include(`No digit found in ${file}`).and.include('more contrast');
   });
 
+
+  describe('sizes, read from the header before decoding', () => {
+    /** A PNG whose IHDR claims width×height, followed by one empty IDAT and IEND (CRCs left 0: never checked before refusing). */
+    function pngClaiming(width: number, height: number): Buffer {
+      const chunk = (type: string, data: Buffer): Buffer => {
+        const length = Buffer.alloc(4);
+        length.writeUInt32BE(data.length);
+        return Buffer.concat([length, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]);
+      };
+      const ihdr = Buffer.alloc(13);
+      ihdr.writeUInt32BE(width, 0);
+      ihdr.writeUInt32BE(height, 4);
+      ihdr.set([8, 6, 0, 0, 0], 8);
+      return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr), chunk('IDAT', Buffer.from([0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01])), chunk('IEND', Buffer.alloc(0))]);
+    }
+
+    /** A JPEG of only its start and a frame header (SOFn) claiming width×height. */
+    function jpegClaiming(width: number, height: number, sof = 0xc0): Buffer {
+      const frame = Buffer.from([0xff, sof, 0x00, 0x11, 8, 0, 0, 0, 0, 3, 1, 0x22, 0, 2, 0x11, 1, 3, 0x11, 1]);
+      frame.writeUInt16BE(height, 5);
+      frame.writeUInt16BE(width, 7);
+      return Buffer.concat([Buffer.from([0xff, 0xd8]), frame, Buffer.from([0xff, 0xd9])]);
+    }
+
+    it('refuses the 68-byte PNG that claims 2,147,483,647 pixels a side, without taking the process down', function () {
+      this.timeout(60000);
+      const file = path.join(dir, 'claims-huge.png');
+      fs.writeFileSync(file, pngClaiming(2147483647, 2147483647));
+      // In a child process: before this was refused, pngjs made Node's zlib abort the whole process.
+      const script = `try { require(${JSON.stringify(path.resolve(__dirname, '../../src/own-digit/image-file'))}).readDigitImage(${JSON.stringify(file)}); console.log('read'); } ` +
+        'catch (error) { console.log(error.message); }';
+      const child = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], { encoding: 'utf8', cwd: path.resolve(__dirname, '../..') });
+      expect(child.status, child.stderr).to.equal(0);
+      expect(child.stdout).to.include('is a PNG file of 2147483647×2147483647 pixels').and.include('at most 64 megapixels')
+        .and.include('20000 pixels a side').and.include('crop the photo to the digit');
+    });
+
+    it('refuses a 20000×20000 PNG at once, saying the limit and how to shrink it', () => {
+      const started = Date.now();
+      const message = errorOf(() => readDigitImage(pngClaiming(20000, 20000), { name: 'poster.png' }));
+      expect(message).to.include('poster.png is a PNG file of 20000×20000 pixels (400.0 megapixels)')
+        .and.include('at most 64 megapixels').and.include('convert photo.jpg -resize 2000x2000 digit.jpg');
+      expect(Date.now() - started, 'refused from the header, not after decoding').to.be.lessThan(1000);
+      expect(errorOf(() => readDigitImage(jpegClaiming(12000, 9000), { name: 'camera.jpg' })))
+        .to.include('camera.jpg is a JPEG file of 12000×9000 pixels (108.0 megapixels)');
+      expect(MAX_IMAGE_PIXELS).to.equal(2 ** 26);
+    });
+
+    it('names what is wrong with a header: no size, a size of 0, a JPEG kind jpeg-js cannot decode', () => {
+      expect(errorOf(() => readDigitImage(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0]), { name: 'a.png' })))
+        .to.include('a.png starts like a PNG file but could not be decoded (its header (the IHDR chunk) is missing or cut short)');
+      expect(errorOf(() => readDigitImage(pngClaiming(0, 50), { name: 'a.png' }))).to.include('gives a size of 0×50 pixels: it is damaged');
+      expect(errorOf(() => readDigitImage(Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 4, 0, 0]), { name: 'b.jpg' })))
+        .to.include('frame header (the SOF marker, which holds the size) is missing');
+      expect(errorOf(() => readDigitImage(jpegClaiming(100, 100, 0xc9), { name: 'c.jpg' })))
+        .to.include('c.jpg is a arithmetic JPEG, which the JPEG reader (jpeg-js) does not decode');
+      expect(errorOf(() => readDigitImage(jpegClaiming(100, 100, 0xc3), { name: 'd.jpg' }))).to.include('d.jpg is a lossless JPEG');
+    });
+
+    it('reads a 25-megapixel phone photo (6000×4200 JPEG), reduced while decoding, as a 7', function () {
+      this.timeout(120000);
+      const width = 6000;
+      const height = 4200;
+      const rgba = new Uint8Array(width * height * 4).fill(228);
+      // MNIST's 7, 120 photo pixels per MNIST pixel, dark blue ink, in the middle of the frame.
+      const cell = 120;
+      const left = (width - 28 * cell) / 2;
+      const top = (height - 28 * cell) / 2;
+      for (let y = 0; y < 28 * cell; y++) {
+        for (let x = 0; x < 28 * cell; x++) {
+          const ink = seven[Math.floor(y / cell) * 28 + Math.floor(x / cell)] / 255;
+          if (ink > 0) rgba.set([228 - 190 * ink, 228 - 175 * ink, 228 - 90 * ink], ((top + y) * width + left + x) * 4);
+        }
+      }
+      const bytes = jpeg.encode({ data: rgba, width, height }, 80).data;
+      const decoded = decodeImage(bytes);
+      expect(decoded).to.deep.include({ fileWidth: width, fileHeight: height, reduction: 6, width: 1000, height: 700 });
+      expect(Math.max(decoded.width, decoded.height)).to.be.at.most(DECODED_SIDE);
+      const result = predictDigitImage(model, bytes, { name: 'phone.jpg' });
+      expect(result.digit).to.equal(7);
+      expect(result.image).to.deep.include({ width, height, format: 'jpeg', empty: false });
+      // The box, in the file's pixels, lies within the 7's cells.
+      const box = result.image.box;
+      expect(box?.x).to.be.within(left, left + 28 * cell);
+      expect((box?.y ?? 0) + (box?.height ?? 0)).to.be.within(top, top + 28 * cell + 6);
+    });
+  });
+
+  describe('the PNGs and JPEGs image editors and phones write', () => {
+    const fixtures = path.join(__dirname, 'fixtures');
+    const reference = (): Float32Array => readDigitImage(path.join(fixtures, 'seven-interlaced.png')).pixels;
+    const kinds: [string, string][] = [
+      ['seven-palette.png', 'a palette PNG (16 colours)'],
+      ['seven-gray16.png', 'a 16-bit gray-and-alpha PNG'],
+      ['seven-progressive.jpg', 'a progressive JPEG'],
+      ['seven-cmyk.jpg', 'a CMYK JPEG (Adobe)'],
+      ['seven-gray.jpg', 'a grayscale JPEG'],
+    ];
+    for (const [name, what] of kinds) {
+      it(`reads ${what} like an interlaced RGBA PNG of the same picture`, () => {
+        const image = readDigitImage(path.join(fixtures, name));
+        expect(image).to.deep.include({ width: 90, height: 110, empty: false, polarity: 'dark-on-light' });
+        const ref = reference();
+        const difference = image.pixels.reduce((s, v, i) => s + Math.abs(v - ref[i]), 0) / 784;
+        expect(difference, 'mean change per pixel of the 28×28 result').to.be.lessThan(0.01);
+        expect(predictDigitImage(model, path.join(fixtures, name)).digit).to.equal(predictDigitImage(model, path.join(fixtures, 'seven-interlaced.png')).digit);
+      });
+    }
+  });
+
   describe('files it cannot read', () => {
     const write = (name: string, bytes: Uint8Array | string): string => {
       const file = path.join(dir, name);
@@ -162,6 +279,13 @@ describe('reading a digit from a PNG or JPEG file', function () {
       expect(errorOf(() => readDigitImage(webp))).to.include('is a WebP file');
       const heic = write('digit.heic', Buffer.concat([Buffer.from('\0\0\0\x18ftypheic', 'latin1'), Buffer.alloc(20)]));
       expect(errorOf(() => predictDigitImage(model, heic))).to.include('HEIC/HEIF (iPhone photo)');
+      // Renamed to .png, as a student might to get past a file picker: judged by content all the same.
+      const renamed = write('photo.png', Buffer.concat([Buffer.from('\0\0\0\x18ftypheic', 'latin1'), Buffer.alloc(20)]));
+      expect(errorOf(() => readDigitImage(renamed))).to.include(`${renamed} is a HEIC/HEIF (iPhone photo) file, not a PNG or JPEG`);
+      const webpPng = write('sticker.png', Buffer.concat([Buffer.from('RIFF\0\0\0\0WEBPVP8 ', 'latin1'), Buffer.alloc(20)]));
+      expect(errorOf(() => readDigitImage(webpPng))).to.include('is a WebP file, not a PNG or JPEG');
+      const gifPng = write('anim.png', Buffer.concat([Buffer.from('GIF89a', 'latin1'), Buffer.alloc(20)]));
+      expect(errorOf(() => readDigitImage(gifPng))).to.include('is a GIF file, not a PNG or JPEG');
     });
 
     it('refuses a file that is no image at all, judging by content rather than name', () => {

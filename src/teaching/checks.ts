@@ -8,6 +8,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { modelSettings } from '../model/model';
 import { EVALUATION_BATCH } from '../evaluate/predict';
+import { validationSplitCounts } from '../data/prepare';
 import { IMAGE_SIDE, IMAGE_SIZE } from '../data/image-size';
 import { forEachPiece } from '../data/tensor-pieces';
 import { describeNetwork, inputShapeOf, NetworkLayer, networkLayers } from './network';
@@ -296,7 +297,7 @@ function trainedOnWhat(given: unknown, name: string, whole: tf.Tensor, first: nu
 /** Judges one recorded `model.fit` call; returns the pass line. */
 function judgeFit(record: FitRecord, history: TrainingRecord, xTrain: tf.Tensor, yTrain: tf.Tensor): string {
   const total = xTrain.shape[0];
-  const first = Math.floor(total * (1 - COURSE_TRAINING.validationSplit));
+  const first = validationSplitCounts(total, COURSE_TRAINING.validationSplit).trainCount;
   const rows = { first, rest: total - first };
   const args = record.args;
   const x = partOf(record.x, xTrain, rows);

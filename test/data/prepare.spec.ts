@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
-import { normalizePixels, pixelStats, prepareSamples, shiftSamples, splitValidation, toTensors, Samples } from '../../src/data/prepare';
+import { normalizePixels, pixelStats, prepareSamples, shiftSamples, splitValidation, toTensors, Samples, validationSplitCounts } from '../../src/data/prepare';
 import type { ImageSet } from '../../src/data/mnist';
 import { errorOf } from '../support/errors';
 import { realMnist } from '../support/real-data';
@@ -97,6 +97,7 @@ describe('holding back a validation split', () => {
       const ours = splitValidation(samples, fraction);
       const seen = await validationSizeInFit(samples, fraction);
       expect(ours.validation.count, `${count} at ${fraction}`).to.equal(seen);
+      expect(validationSplitCounts(count, fraction), 'the counts the workbook prints').to.deep.equal({ trainCount: count - seen, validationCount: seen });
     }
   });
 

@@ -14,13 +14,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { parseCommandLine, runCommand } from './args';
 import { LOOPBACK, PageRequest, contentSecurityPolicy, serveLocalPage } from '../figures/local-page';
-import { SavedModelFiles, inspectSavedModel } from '../model/saved-model-files';
+import { MODEL_FILE, SavedModelFiles, inspectSavedModel } from '../model/saved-model-files';
 import { projectPath } from '../data/project-root';
 
 export const DEFAULT_DRAW_PORT = 8028;
 /** Where `npm start` saves the model (its default --out is out/). */
 export const DEFAULT_MODEL_DIR = path.join('out', 'model');
-const MODEL_FILE = 'model.json';
 
 export const DRAW_USAGE = `Usage: npm run draw -- [options]
 

@@ -22,6 +22,7 @@ import { Transform, TransformCallback } from 'stream';
 import { pipeline } from 'stream/promises';
 import { SingleBar } from 'cli-progress';
 import { diskProblem } from './atomic-file';
+import { messageOf } from './error-message';
 
 export interface DownloadOptions {
   /** SHA-256 (hex) the decompressed payload must have. */
@@ -102,9 +103,6 @@ const USER_AGENT = 'mnist-workbook (node)';
 const LOCAL_WRITE_ERRORS = new Set(['EACCES', 'EPERM', 'ENOSPC', 'EROFS', 'EDQUOT', 'ENOTDIR']);
 const PART_SUFFIX = '.part';
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function codeOf(err: unknown): string | undefined {
   const code = err instanceof Error ? (err as NodeJS.ErrnoException).code : undefined;

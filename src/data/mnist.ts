@@ -11,6 +11,7 @@ import { DatasetFileEntry, DatasetSpec, MNIST, SplitName, SPLITS, datasetFiles, 
 import { IDX_IMAGES_MAGIC, IDX_LABELS_MAGIC, IdxArray, IdxExpectation, decompressIdx, parseIdx } from './idx';
 import { DownloadError, DownloadOptions, downloadFile } from './download';
 import { projectPath } from './project-root';
+import { messageOf } from './error-message';
 
 export interface ImageSet {
   /** count × rows × cols pixels, image after image, row-major; 0 = background, 255 = ink. */
@@ -145,9 +146,6 @@ interface LoadedFile {
 
 const LOCAL_SLACK_BYTES = 64 * 1024 * 1024;
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
 
 function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');

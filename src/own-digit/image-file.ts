@@ -20,6 +20,7 @@ import { BoundingBox, InkPolarity, PreprocessOptions, RasterImage, preprocessDig
 import { ImageFormat, ImageHeader, describeOtherFormat, readImageHeader, sniffFormat } from './image-header';
 import { decodeJpegReduced } from './jpeg-reduced';
 import { DECODED_SIDE, reducePixels, reducedSize, reductionFactor } from './reduce-rgba';
+import { messageOf } from '../data/error-message';
 
 export { ImageFormat, sniffFormat };
 
@@ -178,9 +179,6 @@ function applyOrientation(data: Uint8Array, width: number, height: number, orien
   return { data: out, width: outWidth, height: outHeight };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
 
 /**
  * Decodes PNG or JPEG bytes to upright 8-bit RGBA, reduced by a whole

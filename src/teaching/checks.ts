@@ -6,6 +6,7 @@
  * whose hint names the concept to revisit, never the answer itself.
  */
 import * as tf from '@tensorflow/tfjs';
+import { CheckFailed, fail, pass } from './verdict';
 import { modelSettings } from '../model/model';
 import { EVALUATION_BATCH } from '../evaluate/predict';
 import { validationSplitCounts } from '../data/prepare';
@@ -15,21 +16,7 @@ import { describeNetwork, inputShapeOf, NetworkLayer, networkLayers } from './ne
 import { FitRecord, fitCallOf, fitCallsOf, hasBeenTrained } from './fit-record';
 import { callOn, digitReadings, MatrixFunction, WEAKEST_DIGIT_MATRICES } from './matrix-exercises';
 
-/** A check that did not pass; the message is the hint. */
-export class CheckFailed extends Error {
-  constructor(hint: string) {
-    super(hint);
-    this.name = 'CheckFailed';
-  }
-}
-
-function pass(line: string): void {
-  console.log(`✓ ${line}`);
-}
-
-function fail(hint: string): never {
-  throw new CheckFailed(hint);
-}
+export { CheckFailed };
 
 /** A placeholder for a value the student is to compute; every check refuses it. */
 export function todo<T>(): T {

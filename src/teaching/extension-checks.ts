@@ -7,7 +7,8 @@
  * student's model, or the pair the student's model really confuses.
  */
 import * as tf from '@tensorflow/tfjs';
-import { CheckFailed, courseCompileProblem } from './checks';
+import { courseCompileProblem } from './checks';
+import { fail, pass } from './verdict';
 import { predictLabels } from '../evaluate/predict';
 import { confusionMatrix } from '../evaluate/metrics';
 import type { Samples } from '../data/prepare';
@@ -15,13 +16,6 @@ import { IMAGE_SIDE, IMAGE_SIZE } from '../data/image-size';
 import { describeNetwork, networkLayers } from './network';
 import { callOn, CONFUSED_PAIR_MATRICES, MatrixFunction, pairReadings } from './matrix-exercises';
 
-function pass(line: string): void {
-  console.log(`✓ ${line}`);
-}
-
-function fail(hint: string): never {
-  throw new CheckFailed(hint);
-}
 
 const describeLayers = describeNetwork;
 const layerFacts = networkLayers;

@@ -18,7 +18,7 @@ import { IMAGE_SIZE } from '../data/image-size';
 import { predictDigit, predictLabels } from '../evaluate/predict';
 import { classReport, confusionMatrix, formatConfusionMatrix, misclassifiedIndices, mostConfused } from '../evaluate/metrics';
 import { saveModel } from '../model/save-load';
-import { confusionMatrixSpec, trainingCurvesSpec } from '../figures/figures';
+import { confusionMatrixSpec, trainingCurvesSpec } from '../figures/chart-specs';
 import { digitGridPng } from '../figures/digits';
 import { writeFigure } from '../figures/render';
 import { showInBrowser } from '../figures/browser-plots';

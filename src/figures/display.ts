@@ -21,7 +21,7 @@
 import { randomBytes } from 'crypto';
 import { createRequire } from 'module';
 import type { TopLevelSpec } from 'vega-lite';
-import { VEGA_LITE_MIME } from './figures';
+import { VEGA_LITE_MIME } from './chart-specs';
 import { specToSvgSync } from './render';
 
 /** The part of tslab's `Display` used here (tslab's own object satisfies it). */

@@ -5,7 +5,7 @@
  * browser window for `npm start`. Serves every step's output. Stage: metrics
  * → figures, the end of the chain.
  */
-export * from './figures';
+export * from './chart-specs';
 export * from './digits';
 export * from './display';
 export * from './notebook-progress';

@@ -7,7 +7,7 @@
  * kernel's update-in-place displays.
  */
 import { liveDisplay } from './display';
-import { trainingCurvesSpec } from './figures';
+import { trainingCurvesSpec } from './chart-specs';
 import { BatchProgress, ProgressCallback } from '../train/epoch-progress';
 
 const BAR_WIDTH = 30;

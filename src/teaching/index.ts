@@ -8,4 +8,4 @@
 export * from './checks';
 export * from './extension-checks';
 export * from './experiments';
-export * from './session';
+export * from './rerun';

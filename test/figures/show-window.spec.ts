@@ -10,7 +10,7 @@ import * as path from 'path';
 import { Browser } from 'playwright-core';
 import { launchChromium, requireChromium } from '../support/browser';
 import { FigureServer, WindowFigure, serveFigures, showInBrowser } from '../../src/figures/browser-plots';
-import { confusionMatrixSpec, trainingCurvesSpec } from '../../src/figures/figures';
+import { confusionMatrixSpec, trainingCurvesSpec } from '../../src/figures/chart-specs';
 import { projectRoot } from '../../src/data/project-root';
 
 const ROOT = projectRoot();

@@ -16,7 +16,7 @@ import {
   lossComparisonSpec,
   probabilitiesSpec,
   trainingCurvesSpec,
-} from '../../src/figures/figures';
+} from '../../src/figures/chart-specs';
 import { specToSvg, specToSvgSync, writeFigure } from '../../src/figures/render';
 import { inNotebook, liveDisplay, setNotebookDisplay, showMarkdown, showPng, showSpec } from '../../src/figures/display';
 import type { TslabModule } from '../../src/figures/display';

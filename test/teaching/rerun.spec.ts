@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import * as tf from '@tensorflow/tfjs';
 import { createModel } from '../../src/model/model';
-import { replacePrevious } from '../../src/teaching/session';
+import { replacePrevious } from '../../src/teaching/rerun';
 
 describe('re-running a notebook cell', () => {
   it('frees the previous run\'s model under the same name, and only that one', () => {

@@ -314,7 +314,7 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
     expect(pageErrors, 'errors in the page').to.deep.equal([]);
   });
 
-  it('Restart Kernel and Run All, with Kernel → Interrupt during training: training stops, re-running from there works, tensors flat', async () => {
+  it('Restart Kernel and Run All, with Kernel → Interrupt during training: training stops, re-running from the model\'s cell works, tensors flat', async () => {
     const tensorsLine = (nb: Notebook): string | undefined => nb.cells.map((c) => textOf(c.outputs))
       .flatMap((t) => t.split('\n')).find((l) => /tensors in memory/i.test(l));
     const tensorsAfterOneRun = tensorsLine(JSON.parse(fs.readFileSync(copy, 'utf8')) as Notebook);
@@ -351,14 +351,18 @@ describe('the workbook in JupyterLab, in a browser (Run All, Restart Kernel and 
     await waitForRunEnd();
     await screenshot('interrupted');
 
-    // The interrupted cell is the training cell: Run All stopped there; re-run it and everything below.
+    // The interrupted cell is the training cell: Run All stopped there. Re-run from the model's cell (Step 4) and
+    // everything below, as Step 5's check asks after an interrupted training: a new model, trained once.
     const afterInterrupt = await save();
     // An epoch takes about a second, so the interrupt may come between an epoch's summary and the next progress line.
     const trainingIndex = afterInterrupt.cells.findIndex((c) => TRAINING_OUTPUT.test(textOf(c.outputs)));
     expect(trainingIndex, 'the interrupted cell shows its training progress').to.be.at.least(0);
     const nextCode = afterInterrupt.cells.slice(trainingIndex + 1).find((c) => c.cell_type === 'code');
     expect(nextCode?.execution_count, 'Run All stopped at the interrupted cell').to.equal(null);
-    await page.locator('.jp-Notebook .jp-Cell').nth(trainingIndex).locator('.jp-InputArea-prompt').click();
+    const modelIndex = afterInterrupt.cells.findIndex((c) => c.cell_type === 'code' &&
+      (Array.isArray(c.source) ? c.source.join('') : c.source).includes('tf.sequential('));
+    expect(modelIndex, 'the model cell comes before the training cell').to.be.within(0, trainingIndex - 1);
+    await page.locator('.jp-Notebook .jp-Cell').nth(modelIndex).locator('.jp-InputArea-prompt').click();
     const progress: string[] = [];
     await menu('Run', /^Run Selected Cell and All Below$/);
     await waitForRunEnd(progress);

@@ -45,6 +45,8 @@ export class NotebookProgress extends ProgressCallback {
   private readonly line = liveDisplay();
   private readonly chart = liveDisplay();
   private finished: string[] = [];
+  /** The running epoch's last progress line, kept above the note when training is interrupted within it. */
+  private live: string | undefined;
 
   constructor(private readonly title: string) {
     super(MIN_UPDATE_MS);
@@ -53,10 +55,12 @@ export class NotebookProgress extends ProgressCallback {
   protected override trainBegin(): void {
     super.trainBegin();
     this.finished = [];
+    this.live = undefined;
   }
 
   protected override async showBatch(p: BatchProgress): Promise<void> {
-    this.line.update([...this.finished, progressLine(p)].join('\n'));
+    this.live = progressLine(p);
+    this.line.update([...this.finished, this.live].join('\n'));
     await afterSend();
   }
 
@@ -64,6 +68,7 @@ export class NotebookProgress extends ProgressCallback {
     const { loss, accuracy, val_accuracy: validation } = this.curves;
     this.finished = loss.map((value, i) => `Epoch ${i + 1} - ${this.secondsPerEpoch[i].toFixed(1)}s - loss ${value.toFixed(4)} - ` +
       `accuracy ${accuracy[i].toFixed(4)}` + (validation?.[i] === undefined ? '' : ` - val_accuracy ${validation[i].toFixed(4)}`));
+    this.live = undefined;
     this.line.update(this.finished.join('\n'));
     await afterSend();
     this.chart.update(trainingCurvesSpec(this.curves, { title: this.title }));
@@ -71,7 +76,7 @@ export class NotebookProgress extends ProgressCallback {
   }
 
   protected override async showInterrupted(message: string): Promise<void> {
-    this.line.update([...this.finished, message].join('\n'));
+    this.line.update([...this.finished, ...(this.live === undefined ? [] : [this.live]), message].join('\n'));
     await afterSend();
   }
 }

@@ -48,6 +48,17 @@ export function explainWriteError(error: unknown, what: string, where: string): 
   return explained;
 }
 
+/** Writes a new file and flushes it to the disk, so that the rename after it never publishes a file the disk has not taken. */
+export function writeSynced(file: string, data: string | Uint8Array): void {
+  const fd = fs.openSync(file, 'wx');
+  try {
+    fs.writeFileSync(fd, data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /**
  * Writes `data` to `target` atomically (temporary file, fsync, rename). `what`
  * names the file in errors ("save metrics.json"). A symbolic link at `target`
@@ -56,13 +67,7 @@ export function explainWriteError(error: unknown, what: string, where: string): 
 export function writeFileAtomic(target: string, data: string | Uint8Array, what = `write ${target}`): void {
   const part = temporaryPathFor(target);
   try {
-    const fd = fs.openSync(part, 'wx');
-    try {
-      fs.writeFileSync(fd, data);
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
+    writeSynced(part, data);
     fs.renameSync(part, target);
   } catch (error) {
     fs.rmSync(part, { force: true });

@@ -9,7 +9,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import * as tf from '@tensorflow/tfjs';
 import { MODEL_FILE, WEIGHTS_FILE, inspectSavedModel } from './saved-model-files';
-import { explainWriteError, temporaryPathFor } from '../data/atomic-file';
+import { explainWriteError, temporaryPathFor, writeSynced } from '../data/atomic-file';
 
 /**
  * Writes `model.json` and `weights.bin` into `dir` (created if missing); returns the model.json path.
@@ -59,17 +59,6 @@ export async function saveModel(model: tf.LayersModel, dir: string): Promise<str
     return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
   }));
   return modelPath;
-}
-
-/** Writes a new file and flushes it to the disk, so that the rename after it never publishes a file the disk has not taken. */
-function writeSynced(file: string, data: string | Uint8Array): void {
-  const fd = fs.openSync(file, 'wx');
-  try {
-    fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
-  } finally {
-    fs.closeSync(fd);
-  }
 }
 
 /**

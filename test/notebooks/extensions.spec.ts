@@ -138,10 +138,13 @@ describe('the extension notebooks, executed by Jupyter', function () {
       // "a lower loss ..., at about the same accuracy (within a point)"
       expect(drop.loss).to.be.below(base.loss);
       expect(Math.abs(drop.accuracy - base.accuracy)).to.be.below(0.01);
-      // "less than half of the 30 epochs"; "about that of the 30-epoch model (... a fraction of a point)"; "its test loss is the lowest of the three"
+      // "less than half of the 30 epochs"; "close to the 30-epoch model's ... (within about two points)";
+      // "its test loss is lower, about that of the dropout model". tfjs' fit shuffles with an unseeded
+      // Math.random, so these are ranges: over five runs early stopping lost 0.5-0.9 points and one CI run 1.4.
       expect(Number(/early stopping ran (\d+) of 30 epochs/.exec(out)![1])).to.be.below(15);
-      expect(Math.abs(early.accuracy - base.accuracy)).to.be.below(0.01);
-      expect(early.loss).to.be.below(Math.min(base.loss, drop.loss));
+      expect(Math.abs(early.accuracy - base.accuracy)).to.be.below(0.025);
+      expect(early.loss).to.be.below(base.loss);
+      expect(Math.abs(early.loss - drop.loss)).to.be.below(0.03);
       expect(out).to.match(/against 30 epochs without regularization: early stopping [+−][\d.]+ points test accuracy/);
     });
 

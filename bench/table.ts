@@ -159,6 +159,26 @@ function disturbed(run: RunResult): boolean {
   return (run.otherCores ?? 0) > DISTURBED_CORES;
 }
 
+/**
+ * A ratio from a single run per side (the CNN's default) is judged only when
+ * both sides ran steadily: after the first epoch (warm-up), the slowest epoch
+ * within this fraction of the median. Several runs are judged by their
+ * median, which one slow epoch does not move. On a shared host the same
+ * PyTorch CNN epoch took 10.3 s in one run and 32–53 s in another 40 minutes
+ * later, with no other process busy: a ratio of such epochs says more about
+ * the host than about either side.
+ */
+export const UNSTEADY_SPREAD = 0.2;
+
+/** (slowest − fastest) ÷ median of a configuration's epochs after each run's first; null with none. */
+export function epochSpread(c: Pick<ConfigSummary, 'runs'>): { spread: number; fastest: number; slowest: number } | null {
+  const later = c.runs.flatMap((r) => r.secondsPerEpoch.slice(1));
+  if (later.length < 2) return null;
+  const fastest = Math.min(...later);
+  const slowest = Math.max(...later);
+  return { spread: (slowest - fastest) / median(later), fastest, slowest };
+}
+
 export function summarize(configs: { plan: ConfigPlan; runs: RunResult[]; failures: FailedRun[] }[]): ConfigSummary[] {
   const summaries = configs.map(({ plan, runs, failures }): ConfigSummary => {
     const epochTimes = runs.flatMap((r) => r.secondsPerEpoch);
@@ -235,14 +255,22 @@ export function targets(report: BenchReport): Target[] {
   const noPeer = peerMissing ? `PyTorch not available${report.peer.install ? `: install with \`${report.peer.install}\`` : ''}` : 'not measured';
   const ratioTarget = (model: ModelName, batchSize: number, goal: number, name: string): void => {
     const wasm = find('wasm', model, batchSize);
+    const peer = find('pytorch', model, batchSize);
+    const unsteady = ([['tfjs', wasm], ['PyTorch', peer]] as const).flatMap(([side, c]) => {
+      const s = c === undefined || c.runs.length !== 1 ? null : epochSpread(c);
+      return s !== null && s.spread > UNSTEADY_SPREAD
+        ? [`${side}'s epochs after the first took ${fixed(s.fastest, 2)}–${fixed(s.slowest, 2)} s`] : [];
+    });
+    const unsteadyNote = unsteady.length > 0
+      ? `not judged: ${unsteady.join(' and ')}, a spread above ${100 * UNSTEADY_SPREAD} % of the median; run it again on a quieter machine` : undefined;
     out.push({
       name,
       goal: `≤ ${goal}×`,
       measured: wasm?.ratioToPeer !== undefined
         ? `${fixed(wasm.ratioToPeer, 2)}× (${fixed(wasm.secondsPerEpoch, 2)} s ÷ ${fixed(wasm.secondsPerEpoch / wasm.ratioToPeer, 2)} s)`
         : wasm === undefined ? 'not measured' : noPeer,
-      met: wasm?.ratioToPeer !== undefined && !legacy ? wasm.ratioToPeer <= goal : null,
-      note: legacy ? legacyNote : undefined,
+      met: wasm?.ratioToPeer !== undefined && !legacy && unsteadyNote === undefined ? wasm.ratioToPeer <= goal : null,
+      note: legacy ? legacyNote : unsteadyNote,
     });
   };
   const batches = (report.options.batchSizes as number[] | undefined) ?? [32, 128, 512];

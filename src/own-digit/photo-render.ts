@@ -191,9 +191,30 @@ export function renderPhoto(digit: InkImage, random: Random, options: PhotoOptio
   return { rgba, width, height, file: PNG.sync.write(png) };
 }
 
+/**
+ * How a 28×28 digit is enlarged for printing: 'pixels' prints each of its
+ * pixels as a 3×3 square (as printing the image at a set size does);
+ * 'smoothed' interpolates between them (bilinear), as an image viewer
+ * enlarging it for the screen does. Smoothing blurs the strokes by itself:
+ * enlarged and shrunk back on the same grid, with no preprocessing at all,
+ * MNIST's test digits lost 0.09 point of a trained Dense model's accuracy.
+ */
+export type PrintStyle = 'pixels' | 'smoothed';
+
+/** MNIST image k enlarged `factor` times as pixel squares. */
+function mnistPixels(images: Uint8Array, k: number, factor: number): InkImage {
+  const side = 28 * factor;
+  const ink = new Float32Array(side * side);
+  for (let y = 0; y < side; y++) {
+    for (let x = 0; x < side; x++) ink[y * side + x] = images[k * 784 + Math.floor(y / factor) * 28 + Math.floor(x / factor)] / 255;
+  }
+  return { ink, side };
+}
+
 /** MNIST digit on paper, as a student would print and photograph it: dark ink, 3× larger, upright, off-centre. */
-export function mnistOnPaper(images: Uint8Array, k: number, random: Random, disturbance: Disturbance | Disturbance[] = 'clean'): Photo {
-  return renderPhoto(mnistInk(images, k), random, { size: (3 * 28) / 150, rotation: 0, disturbance });
+export function mnistOnPaper(images: Uint8Array, k: number, random: Random, disturbance: Disturbance | Disturbance[] = 'clean', print: PrintStyle = 'pixels'): Photo {
+  const digit = print === 'pixels' ? mnistPixels(images, k, 3) : mnistInk(images, k);
+  return renderPhoto(digit, random, { size: (3 * 28) / 150, rotation: 0, disturbance });
 }
 
 /**

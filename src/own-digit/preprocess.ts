@@ -61,11 +61,13 @@ export interface PreprocessOptions {
    * background. Default 0.1. Noise needs no higher value: the digit is found
    * by its connected strong ink first (src/own-digit/ink-mask.ts), and grows only
    * into ink above 3.5 noise standard deviations. Measured on MNIST's
-   * 10,000 test digits put on paper and read back (bench/own-digit-photos.ts),
-   * against the same digits fed directly: with 0.1 the course's Dense model
-   * lost 0.03 point and the extension's CNN 0.04; with 0.2 or 0.3 the Dense
-   * model gained up to 0.06 and the CNN lost 0.09. Not free, then, but under
-   * a tenth of a point up to 0.3.
+   * 10,000 test digits put on paper and read back, against the same digits
+   * fed directly: printed as their pixels, the course's Dense model loses
+   * 0.04 point with 0.1 (test/own-digit/photos.spec.ts). Smoothed before
+   * printing, which blurs them by itself, one Dense model lost 0.03 point
+   * and the extension's CNN 0.04 (bench/own-digit-photos.ts), another Dense
+   * model 0.22; on that one, thresholds of 0.02, 0.05, 0.2 and 0.3 lost
+   * 0.25, 0.19, 0.24 and 0.37. A higher threshold is not free, then.
    */
   threshold?: number;
   /**

@@ -10,6 +10,7 @@
  */
 import * as jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
+import { seededRandom } from '../train/random';
 
 export type Disturbance = 'clean' | 'noise' | 'salt-and-pepper' | 'ruled-line' | 'sheet-edge' | 'shadow' | 'jpeg-50' | 'blue-ballpoint' | 'light-on-dark';
 export const DISTURBANCES: Disturbance[] = ['noise', 'salt-and-pepper', 'ruled-line', 'sheet-edge', 'shadow', 'jpeg-50', 'blue-ballpoint', 'light-on-dark'];
@@ -19,17 +20,8 @@ export const NOISE_SIGMA = 0.06 * 255;
 
 export type Random = () => number;
 
-/** mulberry32: a small, fixed-seed generator (tests must not depend on Math.random). */
-export function seeded(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The project's fixed-seed generator (mulberry32, ../train/random.ts): photos must not depend on Math.random. */
+export const seeded: (seed: number) => Random = seededRandom;
 
 function gaussian(random: Random): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
